@@ -1,0 +1,1 @@
+"""Theory-vs-simulation overlays, agreement metrics, paper figures and the command line."""

@@ -1,0 +1,1 @@
+"""Simulation: pattern generation, numba dynamics kernels, parameter sweeps. Knows nothing of theory."""
