@@ -37,7 +37,9 @@ def gaussian_pdf(x):
 def _law(n: int) -> tuple[np.ndarray, np.ndarray]:
     k = np.arange(n + 1)
     zeta = (2 * k - n).astype(float)
-    prob = special.comb(n, k) / 2.0**n
+    # binomial(n, k) / 2^n in log space: no overflow for any n
+    log_prob = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1) - n * np.log(2.0)
+    prob = np.exp(log_prob)
     zeta.setflags(write=False)
     prob.setflags(write=False)
     return zeta, prob
