@@ -40,6 +40,7 @@ def _law(n: int) -> tuple[np.ndarray, np.ndarray]:
     # binomial(n, k) / 2^n in log space: no overflow for any n
     log_prob = special.gammaln(n + 1) - special.gammaln(k + 1) - special.gammaln(n - k + 1) - n * np.log(2.0)
     prob = np.exp(log_prob)
+    prob /= prob.sum()
     zeta.setflags(write=False)
     prob.setflags(write=False)
     return zeta, prob

@@ -1,39 +1,154 @@
-"""``hopfield-phases reproduce`` (the main job) and ``hopfield-phases report``."""
+"""``hopfield-phases reproduce`` (the main job) and ``hopfield-phases report``.
+
+``reproduce [--size tiny|quick|paper] [--only NAME ...] [--out DIR] [--seed S] [--workers W]``
+draws every registered figure (in registry order) into ``OUT/NAME/`` and then writes
+``OUT/report.md``.  Progress: one header line per figure (``[i/n] NAME``), the stages each
+figure reports (simulation with a progress bar, theory, agreement, drawing), the files written
+and the time taken.  Simulation rows are cached under ``OUT/NAME/sweeps/``: a rerun (or a run
+interrupted and restarted) reuses every finished row, so only the drawing and the theory are
+redone.  A figure that fails is reported (with its traceback) and the others still run; the
+exit status is then 1.  Wall times are kept in ``OUT/timings.json`` for the report.
+"""
 
 from __future__ import annotations
 
+import inspect
+import json
+import sys
 import time
+import traceback
 from pathlib import Path
 
 from .. import figures as _figures
 from ..report import write_report
 
 
-def _reproduce(args) -> int:
+def _accepts(func, name: str) -> bool:
+    try:
+        params = inspect.signature(func).parameters
+    except (TypeError, ValueError):  # pragma: no cover
+        return False
+    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int | None = None,
+              stream=None) -> dict:
+    """Draw the figures and the report; returns ``{"timings", "failed", "report"}``."""
+    stream = stream or sys.stdout
     reg = _figures.registry()
-    names = args.only or list(reg)
+    names = list(only) if only else list(reg)
     for n in names:
         _figures.get(n)  # validates names before any work
-    out = Path(args.out)
+    if size not in _figures.SIZES:
+        raise ValueError(f"size must be one of {list(_figures.SIZES)}, got {size!r}")
+    if workers is not None and workers < 1:
+        raise ValueError(f"workers must be >= 1, got {workers}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    timing_file = out / "timings.json"
+    try:
+        timings = json.loads(timing_file.read_text()) if timing_file.exists() else {}
+    except json.JSONDecodeError:
+        timings = {}
+    timings = {k: v for k, v in timings.items() if isinstance(v, dict)}
+    failed = []
     t_all = time.perf_counter()
-    timings = {}
     for i, name in enumerate(names, 1):
         fig = reg[name]
-        print(f"[{i}/{len(names)}] {name} (size={args.size}) ...", flush=True)
+        print(f"[{i}/{len(names)}] {name} (size={size}, seed={seed}) ...", file=stream, flush=True)
         t0 = time.perf_counter()
-        result = fig.build(out / name, size=args.size, seed=args.seed)
-        timings[name] = time.perf_counter() - t0
+        c0 = time.process_time()
+        kwargs = {}
+        if workers is not None and _accepts(fig.build, "workers"):
+            kwargs["workers"] = workers
+        try:
+            result = fig.build(out / name, size=size, seed=seed, **kwargs)
+        except Exception:  # noqa: BLE001 - report and go on with the other figures
+            traceback.print_exc()
+            failed.append(name)
+            print(f"    FAILED after {time.perf_counter() - t0:.1f} s", file=stream, flush=True)
+            continue
+        wall = time.perf_counter() - t0
+        timings[name] = {"seconds": round(wall, 2), "cpu_seconds_main": round(time.process_time() - c0, 2),
+                         "size": size}
         for f in result.files:
-            print(f"    {f}")
-        print(f"    done in {timings[name]:.1f} s", flush=True)
-    report = write_report(out, timings=timings)
-    print(f"report: {report}")
-    print(f"reproduce finished in {time.perf_counter() - t_all:.1f} s")
-    return 0
+            print(f"    {f}", file=stream)
+        if result.summary:
+            for line in result.summary.splitlines():
+                print(f"    | {line}", file=stream)
+        print(f"    done in {wall:.1f} s (elapsed {time.perf_counter() - t_all:.1f} s)", file=stream,
+              flush=True)
+    total = time.perf_counter() - t_all
+    timing_file.write_text(json.dumps(timings, indent=1) + "\n")
+    report = write_report(out, timings={k: v["seconds"] for k, v in timings.items()},
+                          total_seconds=total if not only else None, size=size)
+    print(f"report: {report}", file=stream)
+    if failed:
+        print(f"FAILED figures: {', '.join(failed)}", file=stream)
+    print(f"reproduce finished in {total:.1f} s", file=stream, flush=True)
+    return {"timings": timings, "failed": failed, "report": report, "seconds": total}
+
+
+#: figures whose simulated points are exported to ``data/`` as reference datasets.
+REFERENCE_FIGURES = ("rfhm-fig1", "rfhm-fig3a", "rfhm-fig3b", "ts-landscape")
+
+
+def reference_name(figure: str) -> str:
+    return "ref_" + figure.replace("-", "_")
+
+
+def export_reference_data(out, data_dir, *, size: str = "quick", seed: int = 0,
+                          workers: int | None = None, names=None, draw: bool = True) -> list[Path]:
+    """Reference datasets: the simulated points (``kind == "simulation"`` rows of each
+    figure's plotted table: per-x sample means, standard errors and counts) written to
+    ``DATA/ref_NAME.csv`` with a provenance sidecar.  With ``draw=True`` the figures are drawn
+    first into ``OUT/NAME`` (cached sweeps are reused); the documented command is
+    ``hopfield-phases reproduce --size quick --data-dir data``."""
+    from ..datasets import read_table, write_table
+
+    reg = _figures.registry()
+    names = [n for n in (names or REFERENCE_FIGURES) if n in reg]
+    out, data_dir = Path(out), Path(data_dir)
+    written = []
+    for name in names:
+        table = out / name / f"{name}.csv"
+        if draw and not table.exists():
+            kwargs = {"workers": workers} if workers and _accepts(reg[name].build, "workers") else {}
+            reg[name].build(out / name, size=size, seed=seed, **kwargs)
+        rows, meta = read_table(table)
+        sim = [r for r in rows if r.get("kind") == "simulation"]
+        written.append(write_table(
+            data_dir / f"{reference_name(name)}.csv", sim,
+            command=f"hopfield-phases reproduce --size {size} --seed {seed} --data-dir {data_dir}",
+            seed=seed, size=size, figure=name, parameters=meta.get("parameters"),
+            description=f"simulated points of figure {name} (per-x sample mean y, standard error "
+            f"yerr, sample count n) at size {size}; " + str(meta.get("description", ""))))
+    return written
+
+
+def _reproduce(args) -> int:
+    res = reproduce(args.out, size=args.size, only=args.only, seed=args.seed, workers=args.workers)
+    if args.data_dir:
+        names = [n for n in REFERENCE_FIGURES if not args.only or n in args.only]
+        for p in export_reference_data(args.out, args.data_dir, size=args.size, seed=args.seed,
+                                       names=names, draw=False):
+            print(f"reference dataset: {p}")
+    return 1 if res["failed"] else 0
 
 
 def _report(args) -> int:
-    path = write_report(Path(args.out))
+    out = Path(args.out)
+    if not out.is_dir():
+        raise ValueError(f"out: no such folder {out} (run `hopfield-phases reproduce` first)")
+    timing_file = out / "timings.json"
+    timings = None
+    if timing_file.exists():
+        try:
+            timings = {k: v["seconds"] for k, v in json.loads(timing_file.read_text()).items()
+                       if isinstance(v, dict)}
+        except (json.JSONDecodeError, KeyError):
+            timings = None
+    path = write_report(out, timings=timings, output=args.output)
     print(path)
     return 0
 
@@ -43,18 +158,26 @@ def register(groups) -> None:
         "reproduce",
         help="draw every figure (the main job) and write the agreement report",
         description="Draw every registered figure into OUT/NAME/ and gather the agreement "
-        "tables into OUT/report.md.  Finished simulation rows are cached and reused.",
+        "tables into OUT/report.md.  Finished simulation rows are cached (OUT/NAME/sweeps/) and "
+        "reused by a rerun.  Figures: " + ", ".join(_figures.registry()),
     )
     p.add_argument("--size", choices=_figures.SIZES, default="quick",
                    help="quick (default, < 15 min on 2 cores), paper (the papers' sizes) or tiny")
     p.add_argument("--only", nargs="+", metavar="NAME", help="draw only these figures")
     p.add_argument("--out", default="figures_out", help="output folder (default: figures_out)")
     p.add_argument("--seed", type=int, default=0, help="master seed (default: 0)")
+    p.add_argument("--workers", type=int, default=None,
+                   help="simulation processes per figure (default: all cores)")
+    p.add_argument("--data-dir", default=None, metavar="DIR",
+                   help="also write the simulated points as reference datasets DIR/ref_NAME.csv "
+                   "(the repository's data/ is made with --size quick --data-dir data)")
     p.set_defaults(func=_reproduce)
 
     r = groups.root.add_parser(
         "report", help="gather the agreement tables of drawn figures into one markdown file",
-        description="Collect OUT/*/NAME_agreement.csv into OUT/report.md.",
+        description="Collect OUT/*/NAME_agreement.csv (and the wall times of the last "
+        "reproduce) into OUT/report.md.",
     )
     r.add_argument("--out", default="figures_out", help="folder that reproduce wrote (default: figures_out)")
+    r.add_argument("--output", default=None, help="markdown file to write (default: OUT/report.md)")
     r.set_defaults(func=_report)
