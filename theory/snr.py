@@ -1,0 +1,308 @@
+"""Signal-to-noise (SNR) estimates for the Random-Features Hopfield Model, and D_gen scaling.
+
+Specification: ``../shared/docs/rfhm_theory.md`` Sec. 4 (cited as "doc"), and the
+order-of-magnitude argument of [W] (``../shared/papers/rfhm_generalization_workshop2023.txt``,
+eqs. (4), (6), (8), (9) and Appendix A).
+
+Conventions (doc Sec. 1.1): N spins, D = alpha_D N features (+-1 columns of F), P = alpha N
+training examples ``xi^mu = sign(F c^mu)`` with either *sparse* coefficients (exactly L nonzero
++-1 entries, L odd) or *dense* coefficients (Gaussian, or +-1 with L = D).  Hebb couplings
+with zero diagonal.  ``alpha_T = alpha/alpha_D = P/D``.  For a configuration x (a feature, a
+train example or a test example) the aligned field is ``x_i h_i = S_i + Z_i`` with
+``h_i = sum_{j != i} J_ij x_j``; a spin is *unstable* when ``x_i h_i <= 0``.  The functions
+below predict the fraction of unstable spins *before any dynamics* (one-step estimate, no
+Onsager reaction term: initial error rates, not transition points; doc Sec. 4.2 "Scope").
+
+Constants (doc Sec. 1.3): the Walsh weight of each feature in an L-majority,
+``a_L = C(L-1, (L-1)/2) / 2^(L-1)``, and ``g_L = L a_L^2`` (-> kappa1^2 = 2/pi as L -> inf).
+
+Noise (doc Sec. 4.2): ``Z ~ N(0, sigma^2)``, ``sigma^2 = alpha (1 + alpha_T g_L^2)``.
+
+D_gen (doc Sec. 4.3): sparse test examples of L_t features are symmetric L_t-mixtures and
+exist iff ``alpha_D < alpha_D^c(alpha, L_t)``, so ``D_gen = alpha_D^c(alpha, L_t) N``; dense
++-1 test examples are D-mixtures, which exist iff ``D alpha_D < C(alpha)`` with
+``C(alpha) = lim_n n alpha_D^c(alpha, n)``, so ``D_gen = sqrt(C(alpha) N)``.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+import numpy as np
+from scipy import special, stats
+
+from . import rfhm
+from .validation import choice, integer, odd_integer, positive
+
+__all__ = [
+    "KAPPA1",
+    "a_L",
+    "g_L",
+    "noise_variance",
+    "unstable_fraction_feature",
+    "unstable_fraction_example",
+    "margin_law",
+    "dense_test_arctan",
+    "feature_snr2",
+    "workshop_noise_terms",
+    "C_constant",
+    "d_gen_sparse",
+    "d_gen_dense",
+]
+
+KAPPA1 = math.sqrt(2.0 / math.pi)
+_K1SQ = 2.0 / math.pi
+
+
+def _H(x):
+    """Gaussian tail ``H(x) = erfc(x/sqrt 2)/2``."""
+    return 0.5 * special.erfc(np.asarray(x, dtype=float) / math.sqrt(2.0))
+
+
+def a_L(L):
+    """``a_L = C(L-1, (L-1)/2)/2^(L-1)``: linear (Walsh degree-1) weight of each of the L
+    features in ``Maj_L`` (doc Sec. 1.3).  a_1 = 1, a_3 = 1/2, a_5 = 3/8.  Computed with
+    log-gamma so that large L (dense +-1 coefficients, L = D) is exact to rounding."""
+    L = odd_integer("L", L)
+    k = (L - 1) // 2
+    return math.exp(math.lgamma(L) - 2.0 * math.lgamma(k + 1) - (L - 1) * math.log(2.0))
+
+
+def g_L(L=None):
+    """``g_L = L a_L^2`` (doc Sec. 1.3): the sparse analogue of kappa1^2.  ``L=None`` means
+    dense coefficients, ``g = kappa1^2 = 2/pi`` (the L -> infinity limit)."""
+    if L is None:
+        return _K1SQ
+    return odd_integer("L", L) * a_L(L) ** 2
+
+
+def _check(alpha, alpha_D):
+    return positive("alpha", alpha), positive("alpha_D", alpha_D)
+
+
+def noise_variance(alpha, alpha_D, L=None):
+    """``sigma^2 = alpha (1 + alpha_T g_L^2)`` (doc Sec. 4.2): crosstalk of all examples plus the
+    correlated part from pairs of examples sharing features.  ``L=None``: dense."""
+    alpha, alpha_D = _check(alpha, alpha_D)
+    g = g_L(L)
+    return alpha * (1.0 + alpha / alpha_D * g**2)
+
+
+def margin_law(L):
+    """Law of the margin ``|chi|`` of ``chi = sum_{k<=L} c_k F_ik`` (L independent +-1):
+    values ``1, 3, ..., L`` (L odd) and their probabilities ``2 C(L, (L+j)/2)/2^L``."""
+    L = odd_integer("L", L)
+    j = np.arange(1, L + 1, 2)
+    logp = (math.log(2.0) + special.gammaln(L + 1) - special.gammaln((L + j) / 2 + 1)
+            - special.gammaln((L - j) / 2 + 1) - L * math.log(2.0))
+    return j.astype(float), np.exp(logp)
+
+
+def unstable_fraction_feature(alpha, alpha_D, L=None, P=None, D=None):
+    """Predicted fraction of spins with ``f_i h_i <= 0`` on a feature (doc Sec. 4.2).
+
+    Sparse (L odd): ``S = a_L sum_{mu contains k} y_mu`` with ``y_mu = +-1`` of mean a_L and the
+    number ``n_k`` of examples containing k Poisson(alpha_T L) -- or Binomial(P, L/D) when the
+    finite sizes ``P`` and ``D`` are given.  The sum over n_k and over the binomial number of
+    agreeing examples is done exactly (doc: "sum exactly"), ``fraction = sum P(S) H(S/sigma)``.
+
+    Dense (``L=None``): Gaussian signal of mean ``kappa1^2 alpha_T`` and variance
+    ``kappa1^2 alpha_T``: ``H(kappa1^2 alpha_T / sqrt(sigma^2 + kappa1^2 alpha_T))``.
+    """
+    alpha, alpha_D = _check(alpha, alpha_D)
+    aT = alpha / alpha_D
+    sigma = math.sqrt(noise_variance(alpha, alpha_D, L))
+    if L is None:
+        return float(_H(_K1SQ * aT / math.sqrt(sigma**2 + _K1SQ * aT)))
+    L = odd_integer("L", L)
+    a = a_L(L)
+    if (P is None) != (D is None):
+        raise ValueError("P and D must be given together (finite-size binomial law of n_k)")
+    lam = aT * L
+    if P is not None:
+        P = integer("P", P, minimum=1)
+        D = integer("D", D, minimum=L)
+        nmax = P
+        nk = np.arange(nmax + 1)
+        pn = stats.binom.pmf(nk, P, L / D)
+    else:
+        nmax = int(lam + 12.0 * math.sqrt(lam) + 30)
+        nk = np.arange(nmax + 1)
+        pn = stats.poisson.pmf(nk, lam)
+    keep = pn > 1e-17
+    total = 0.0
+    p_agree = 0.5 * (1.0 + a)
+    for n, w in zip(nk[keep], pn[keep]):
+        j = np.arange(n + 1)
+        pj = stats.binom.pmf(j, n, p_agree)
+        S = a * (2.0 * j - n)
+        total += w * float(pj @ _H(S / sigma))
+    return total
+
+
+def unstable_fraction_example(alpha, alpha_D, L=None, L_test=None, train=False,
+                              coefficients="gaussian", D=None):
+    """Predicted fraction of spins with ``x_i h_i <= 0`` on a test or train example
+    (doc Sec. 4.2).
+
+    Sparse training (L odd): a test example of ``L_test`` features (odd; default L) has signal
+    ``<S> = a_{L_t} |chi| g_L alpha_T`` (+1 for a train example, the self-term; then
+    ``L_test`` must equal L) and site variance ``Var S = a_{L_t}^2 L_t g_L alpha_T``; the
+    fraction is ``sum_{|chi|} P(|chi|) H(<S>/sqrt(sigma^2 + Var S))``.
+
+    Dense training (``L=None``): ``g_L -> kappa1^2``, ``a_{L_t}|chi| -> kappa1 |lambda|``,
+    ``sigma_tot^2 = alpha (1 + alpha_T kappa1^4) + kappa1^4 alpha_T``.  With
+    ``coefficients="gaussian"`` ``lambda ~ N(0,1)`` (closed form ``(1/pi) arctan(sigma_tot /
+    (kappa1^3 alpha_T))`` for a test example); with ``"binary"`` (dense +-1, needs odd ``D``)
+    ``|lambda|`` is replaced by the lattice variable ``|chi|/sqrt(D)``.
+    """
+    alpha, alpha_D = _check(alpha, alpha_D)
+    coefficients = choice("coefficients", coefficients, ("gaussian", "binary"))
+    aT = alpha / alpha_D
+    self_term = 1.0 if train else 0.0
+    if L is not None:
+        L = odd_integer("L", L)
+        Lt = L if L_test is None else odd_integer("L_test", L_test)
+        if train and Lt != L:
+            raise ValueError(f"L_test must equal L for a train example, got {Lt} != {L}")
+        g = g_L(L)
+        at = a_L(Lt)
+        sig2 = noise_variance(alpha, alpha_D, L) + at**2 * Lt * g * aT
+        chi, p = margin_law(Lt)
+        return float(p @ _H((at * chi * g * aT + self_term) / math.sqrt(sig2)))
+    if L_test is not None:
+        raise ValueError("L_test is only used with sparse training (give L)")
+    sig_tot = math.sqrt(alpha * (1.0 + aT * _K1SQ**2) + _K1SQ**2 * aT)
+    signal = KAPPA1**3 * aT
+    if coefficients == "binary":
+        if D is None:
+            raise ValueError("D must be given for dense +-1 coefficients")
+        D = odd_integer("D", D)
+        chi, p = margin_law(D)
+        return float(p @ _H((signal * chi / math.sqrt(D) + self_term) / sig_tot))
+    if not train:
+        return dense_test_arctan(alpha, alpha_D)
+    # E_lambda H((signal |lambda| + 1)/sigma_tot), |lambda| half-normal: Gauss-Legendre on [0, 12]
+    x, w = np.polynomial.legendre.leggauss(200)
+    v = 6.0 * (x + 1.0)
+    wv = 6.0 * w * 2.0 * np.exp(-0.5 * v * v) / math.sqrt(2.0 * math.pi)
+    return float(wv @ _H((signal * v + 1.0) / sig_tot))
+
+
+def dense_test_arctan(alpha, alpha_D=None):
+    """Dense Gaussian-coefficient test example: ``(1/pi) arctan(sigma_tot/(kappa1^3 alpha_T))``
+    (doc Sec. 4.2); ``alpha=inf`` gives the limit ``(1/pi) arctan(sqrt(alpha_D)/kappa1)``."""
+    if alpha == math.inf:
+        alpha_D = positive("alpha_D", alpha_D)
+        return math.atan(math.sqrt(alpha_D) / KAPPA1) / math.pi
+    alpha, alpha_D = _check(alpha, alpha_D)
+    aT = alpha / alpha_D
+    sig_tot = math.sqrt(alpha * (1.0 + aT * _K1SQ**2) + _K1SQ**2 * aT)
+    return math.atan(sig_tot / (KAPPA1**3 * aT)) / math.pi
+
+
+def feature_snr2(alpha, alpha_D, L=None):
+    """Squared SNR of the feature field, ``<S>^2/(sigma^2 + Var S)`` with ``<S> = Var S =
+    g_L alpha_T``; tends to ``1/alpha_D`` (Hopfield at load alpha_D) as alpha -> infinity
+    (doc Sec. 4.2, consistent with Sec. 2.5)."""
+    alpha, alpha_D = _check(alpha, alpha_D)
+    g = g_L(L)
+    aT = alpha / alpha_D
+    return (g * aT) ** 2 / (noise_variance(alpha, alpha_D, L) + g * aT)
+
+
+def workshop_noise_terms(N, P, D, L, state="feature", corrected=True):
+    """Order-of-magnitude relative noise terms of [W] (signal normalised to 1).
+
+    ``state="feature"``, sparse coefficients, [W] eq. (8)::
+
+        O(sqrt(D/N)),   (L/D) O(sqrt(D/P)),   (L/D) O(sqrt(D^2/(P N)))
+
+    The first (Hopfield crosstalk among the features, ``sqrt(alpha_D)``) has the correct form.
+    The second is **underestimated** in [W] (doc Sec. 4.1): in eq. (7) the sum
+    ``sum_mu c_muk c_muk'`` scales as ``sqrt(P) L/D``, not ``sqrt(P) L^2/D^2``, so the correct
+    term is ``O(sqrt(D/P)) = O(alpha_T^-1/2)``, finite as D -> infinity: the spread of the
+    signal itself, relevant near the learning transition.  ``corrected=True`` (default)
+    returns the corrected second term, ``False`` the published one.  (The third term is
+    returned as published.)
+
+    ``state="dense_feature"``, [W] eq. (6): ``sqrt(D/N), sqrt(D/P), sqrt(D/N) sqrt(D/P)``.
+    ``state="mixture"``, [W] eq. (4)/(9): ``sqrt(L D/N), sqrt(L^3/(D P)), sqrt(L^3/(N P))``.
+
+    Returns a dict ``{"crosstalk": ..., "signal_spread": ..., "third": ...}``.
+    """
+    N = integer("N", N, minimum=1)
+    P = integer("P", P, minimum=1)
+    D = integer("D", D, minimum=1)
+    L = integer("L", L, minimum=1)
+    state = choice("state", state, ("feature", "dense_feature", "mixture"))
+    if state == "feature":
+        second = math.sqrt(D / P) if corrected else (L / D) * math.sqrt(D / P)
+        return {"crosstalk": math.sqrt(D / N), "signal_spread": second,
+                "third": (L / D) * math.sqrt(D * D / (P * N))}
+    if state == "dense_feature":
+        return {"crosstalk": math.sqrt(D / N), "signal_spread": math.sqrt(D / P),
+                "third": math.sqrt(D / N) * math.sqrt(D / P)}
+    return {"crosstalk": math.sqrt(L * D / N), "signal_spread": math.sqrt(L**3 / (D * P)),
+            "third": math.sqrt(L**3 / (N * P))}
+
+
+# --------------------------------------------------------------------------------------------
+# D_gen (doc Sec. 4.3)
+# --------------------------------------------------------------------------------------------
+
+#: mixture orders used for C(alpha) (zeta_law of theory.mixtures overflows beyond n ~ 1000)
+_C_ORDERS = (101, 201, 401, 801)
+
+
+@lru_cache(maxsize=64)
+def _C_table(alpha: float, variant: str):
+    vals = []
+    for n in _C_ORDERS:
+        if alpha == math.inf:
+            vals.append(n * rfhm.alpha_inf_capacity(n))
+        else:
+            vals.append(n * rfhm.mixture_spinodal(alpha, n, variant))
+    return tuple(vals)
+
+
+def C_constant(alpha, variant="sq", rtol=1e-3, return_details=False):
+    """``C(alpha) = lim_{n->inf} n alpha_D^c(alpha, n)`` (doc Secs. 2.7, 4.3); ``alpha=inf``
+    uses the AGS capacities, ``C(inf) = lim n alpha_n^c``.
+
+    ``n alpha_D^c`` is computed at n = 101, 201, 401, 801; its approach is O(1/n), so the
+    limit is taken by Richardson extrapolation ``2 f(2n) - f(n)``.  Convergence is checked:
+    the extrapolations from (201, 401) and (401, 801) must agree within ``rtol`` (relative),
+    otherwise ``nan`` is returned (with ``return_details``, the reason is in the details).
+    """
+    if not (alpha == math.inf):
+        alpha = positive("alpha", alpha)
+    variant = choice("variant", variant, rfhm.VARIANTS)
+    rtol = positive("rtol", rtol)
+    f = _C_table(float(alpha), variant)
+    r1 = 2.0 * f[2] - f[1]
+    r2 = 2.0 * f[3] - f[2]
+    ok = abs(r2 - r1) <= rtol * abs(r2)
+    value = r2 if ok else math.nan
+    if return_details:
+        return value, {"n": _C_ORDERS, "n_alpha_Dc": f, "richardson": (r1, r2), "converged": ok,
+                       "message": "converged" if ok else "Richardson estimates differ by more "
+                                                        "than rtol"}
+    return value
+
+
+def d_gen_sparse(N, alpha, L_test, variant="sq"):
+    """``D_gen(N) = alpha_D^c(alpha, L_t) N`` for sparse test examples of ``L_test`` features
+    (doc Sec. 4.3); ``alpha=inf`` uses the AGS capacity ``alpha_{L_t}^c``."""
+    N = positive("N", N)
+    L_test = odd_integer("L_test", L_test)
+    if alpha == math.inf:
+        return rfhm.alpha_inf_capacity(L_test) * N
+    return rfhm.mixture_spinodal(positive("alpha", alpha), L_test, variant) * N
+
+
+def d_gen_dense(N, alpha, variant="sq"):
+    """``D_gen(N) = sqrt(C(alpha) N)`` for dense +-1 test examples (doc Sec. 4.3)."""
+    N = positive("N", N)
+    return math.sqrt(C_constant(alpha, variant) * N)
