@@ -1,0 +1,135 @@
+"""``hopfield-phases theory hopfield``: the AGS phase diagram of the standard Hopfield model.
+
+Prints the lines T_g, T_M, T_c and the mixture lines T_n (``theory.hopfield.phase_diagram``)
+as tidy rows ``line, n, alpha, T, binding``; or the key numbers (``--summary``); or one saddle
+point (``--solve ALPHA T``).  CSV by default, JSON with ``--format json``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from .output import add_format_argument, print_rows
+
+_LINE_CHOICES = ("spin_glass", "retrieval_spinodal", "retrieval_global", "mixture")
+
+
+def _alphas(args):
+    if args.alphas is not None and args.alpha_grid is not None:
+        raise ValueError("alphas: give either --alphas or --alpha-grid, not both")
+    if args.alphas is not None:
+        return np.asarray(args.alphas, dtype=float)
+    if args.alpha_grid is not None:
+        start, stop, num = args.alpha_grid
+        num_i = int(num)
+        if num_i != num or num_i < 1:
+            raise ValueError(f"alpha-grid: NUM must be a positive integer, got {num!r}")
+        if not (math.isfinite(start) and math.isfinite(stop)) or start < 0 or stop < start:
+            raise ValueError(f"alpha-grid: need 0 <= START <= STOP, got {start!r}, {stop!r}")
+        return np.linspace(start, stop, num_i)
+    return None
+
+
+def _run(args) -> int:
+    from theory import hopfield as H
+
+    if args.solve is not None:
+        alpha, T = args.solve
+        st = H.solve(alpha, T, n=args.n[0] if args.n else 1, state=args.state)
+        print_rows([st.as_dict()], args.format)
+        return 0
+    if args.summary:
+        n_list = tuple(args.n) if args.n else (3, 5, 7)
+        rows = [
+            {"quantity": "alpha_c", "n": 1, "value": H.capacity(1)},
+            {"quantity": "m_c", "n": 1, "value": H.capacity_overlap(1)},
+            {"quantity": "alpha_g", "n": 1, "value": H.alpha_g()},
+        ]
+        for n in n_list:
+            rows.append({"quantity": "capacity", "n": n, "value": H.capacity(n)})
+            rows.append({"quantity": "m_c", "n": n, "value": H.capacity_overlap(n)})
+            if n > 1:
+                rows.append({"quantity": "T_zero_load", "n": n,
+                             "value": H.mixture_temperature_zero_load(n)})
+        print_rows(rows, args.format)
+        return 0
+    if args.points < 2:
+        raise ValueError(f"points must be >= 2, got {args.points}")
+    diagram = H.phase_diagram(alphas=_alphas(args), lines=tuple(args.lines),
+                              n_list=tuple(args.n) if args.n else (3, 5, 7), points=args.points)
+    rows = diagram.rows()
+    if args.out:
+        from ..datasets import write_table
+
+        path = write_table(
+            args.out, rows, command=_command(args), seed=None,
+            description="AGS replica-symmetric lines of the standard Hopfield model "
+                        "(rfhm_theory.md Sec. 3): one row per point, columns line (T_g, T_M, T_c, "
+                        "T_n), n, alpha, T, binding (formula | fold | asym | free_energy).",
+            columns={"line": "line name", "n": "mixture order (1: retrieval)",
+                     "alpha": "load P/N", "T": "temperature (units of the Hebb coupling)",
+                     "binding": "what defines the point: formula (T_g), fold (existence "
+                                "limit), asym (lambda_asym = 0), free_energy (f_ret = f_SG)"},
+            key_points={k: float(v) for k, v in diagram.points.items()},
+            parameters={"lines": list(args.lines), "n_list": list(args.n or (3, 5, 7)),
+                        "points": args.points},
+        )
+        print(path)
+        return 0
+    print_rows(rows, args.format)
+    return 0
+
+
+def _command(args) -> str:
+    parts = ["hopfield-phases", "theory", "hopfield", "--lines", *args.lines, "--points",
+             str(args.points)]
+    if args.n:
+        parts += ["--n", *map(str, args.n)]
+    if args.alphas is not None:
+        parts += ["--alphas", *map(repr, args.alphas)]
+    if args.alpha_grid is not None:
+        parts += ["--alpha-grid", *map(repr, args.alpha_grid)]
+    if args.out:
+        parts += ["--out", str(args.out)]
+    return " ".join(parts)
+
+
+def register(groups) -> None:
+    p = groups.theory.add_parser(
+        "hopfield",
+        help="AGS replica-symmetric phase diagram of the standard Hopfield model",
+        description=(
+            "Lines of the AGS phase diagram (rfhm_theory.md Sec. 3): T_g = 1 + sqrt(alpha) "
+            "(spin_glass), the retrieval spinodal T_M (retrieval_spinodal), the line T_c where "
+            "retrieval becomes the global minimum (retrieval_global) and the stability lines T_n "
+            "of symmetric n-mixtures (mixture).  Default: every line traced with --points "
+            "points in T; --alphas / --alpha-grid evaluate T(alpha) at given loads instead "
+            "(nan where a line does not exist).  --summary prints alpha_c, m_c, alpha_g, the "
+            "capacities alpha_n^c and T_n(alpha=0); --solve ALPHA T prints one saddle point."
+        ),
+    )
+    p.add_argument("--lines", nargs="+", choices=_LINE_CHOICES, default=list(_LINE_CHOICES),
+                   metavar="LINE", help=f"lines to compute, from {', '.join(_LINE_CHOICES)} "
+                   "(default: all)")
+    p.add_argument("--n", nargs="+", type=int, metavar="N",
+                   help="odd mixture orders for the mixture lines (default: 3 5 7); with "
+                        "--solve the first is the state's n")
+    p.add_argument("--points", type=int, default=60,
+                   help="points per line when tracing (default: 60)")
+    p.add_argument("--alphas", nargs="+", type=float, metavar="ALPHA",
+                   help="evaluate every line at these loads")
+    p.add_argument("--alpha-grid", nargs=3, type=float, metavar=("START", "STOP", "NUM"),
+                   help="evaluate every line on numpy.linspace(START, STOP, NUM)")
+    p.add_argument("--summary", action="store_true",
+                   help="print the key numbers instead of the lines")
+    p.add_argument("--solve", nargs=2, type=float, metavar=("ALPHA", "T"),
+                   help="print the saddle point at (ALPHA, T) instead of the lines")
+    p.add_argument("--state", choices=("retrieval", "spin_glass", "paramagnet"),
+                   default="retrieval", help="state for --solve (default: retrieval)")
+    p.add_argument("--out", metavar="PATH.csv",
+                   help="write the lines to PATH.csv with a JSON provenance sidecar (the data/ "
+                        "convention) instead of printing them")
+    add_format_argument(p)
+    p.set_defaults(func=_run)
