@@ -1,0 +1,239 @@
+"""One-step RSB spin glass of the direct dense Hopfield model (the non-retrieval competitor).
+
+Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 4 (coincidence with the direct
+model) and Sec. 5 (the spin-glass competitor off the Nishimori line).
+
+The direct p-body Hopfield model with random memories is, after the cumulant expansion of
+doc Sec. 3.1, a Gaussian Ising spin glass with covariance ``xi(q)`` (``q^p`` for the
+distinct-index form) and noise strength ``lambda = alpha beta^2`` (``J^2 = 2 alpha``).  Its 1RSB
+free entropy with ``q0 = 0``, overlap ``q1`` and Parisi parameter ``x`` is (doc Sec. 5, written for
+a general covariance; for ``xi = q^p`` it is the doc's formula term by term)
+
+    Phi_1RSB(x, q1) = (lambda/2) [xi(1) - xi'(q1) + (1 - x)(q1 xi'(q1) - xi(q1))]
+                      + (1/x) ln E_z [2 cosh(b z)]^x ,       b = sqrt(lambda xi'(q1)),
+
+with ``q1 = E_z[(2cosh h)^x tanh^2 h] / E_z[(2cosh h)^x]``, ``h = b z``.  At ``x = 1`` it equals the
+annealed (paramagnetic) value ``ln 2 + lambda xi(1)/2``.  The spin glass free entropy is
+``Phi_SG = min_{x in (0, 1]} Phi_1RSB(x, q1(x))``; when the minimum is at ``x = 1`` (or there is no
+``q1 > 0``) the non-retrieval state is the paramagnet.
+
+Derivative (envelope theorem, Stein's lemma under the tilted measure; [derived] here):
+``dPhi_SG/dlambda = [xi(1) - (1 - x) xi(q1)] / 2``, so the entropy at fixed alpha is
+``s_SG = Phi_SG - 2 lambda dPhi/dlambda = Phi_SG - lambda [xi(1) - (1 - x) xi(q1)]`` (doc Sec. 5,
+``s = Phi - 2 lambda dPhi/dlambda``) and the energy per spin is ``e = -alpha beta [xi(1) - (1-x) xi(q1)]``.
+
+Numerics (the split idea of doc Sec. 3.5 applied to the tilted measure): for ``b <= 1``
+Gauss-Hermite in z; for ``b > 1`` the averages are written in log space,
+``E[(2cosh bz)^x g(bz)] = 2 e^{x^2 b^2/2} int_0^inf N(h/b; x b, 1) (1 + e^{-2h})^x g(h) dh/b``
+(g even), integrated in ``h`` on Gauss-Legendre panels graded towards the kink at ``h = 0`` over
+``[0, 40]``; beyond ``h = 40`` the factor ``(1 + e^{-2h})^x tanh^2 h`` equals 1 to ``e^{-80}`` and
+the tail is a normal CDF.  Agreement with adaptive quadrature ~1e-12 (tests).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import optimize, special
+
+from . import gaussian as G
+from . import validation as v
+from .ts_covariance import Covariance, distinct
+
+__all__ = ["SpinGlassResult", "one_step_rsb", "phi_1rsb", "q1_equation", "solve_q1", "dphi_dx"]
+
+LN2 = math.log(2.0)
+
+
+_GH_Z, _GH_W = G.gauss_hermite(200)
+_H_MAX = 40.0
+
+
+def _graded_nodes(edges=(0.0, 0.5, 1.5, 3.5, 7.0, 13.0, 22.0, _H_MAX), n=40):
+    """Gauss-Legendre nodes and weights on ``[0, 40]``, panels graded towards the kink at 0."""
+    x, w = np.polynomial.legendre.leggauss(n)
+    nodes, weights = [], []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        half = 0.5 * (hi - lo)
+        nodes.append(lo + half * (x + 1.0))
+        weights.append(half * w)
+    return np.concatenate(nodes), np.concatenate(weights)
+
+
+_HX, _HW = _graded_nodes()
+
+
+def _tilted(x: float, b: float, with_log2cosh: bool = False):
+    """Tilted averages under ``w(z) = phi(z) (2cosh bz)^x``.
+
+    Returns ``(ln E_z[(2cosh bz)^x], <tanh^2(bz)>_x, <ln 2cosh(bz)>_x)`` where ``<.>_x`` is the
+    tilted mean (the last entry is NaN unless ``with_log2cosh``).
+
+    b <= 1: Gauss-Hermite in z.  b > 1: the log-space form of the module docstring in the
+    variable ``h = b u`` on the graded panels of :mod:`theory.gaussian` over ``[0, 40]``; beyond
+    ``h = 40`` the factor ``(1 + e^{-2h})^x tanh^2 h`` is 1 to ``e^{-80}`` and the tail is closed form.
+    """
+    if b == 0.0:
+        return x * LN2, 0.0, LN2
+    if b <= 1.0:
+        h = b * _GH_Z
+        lc = G.log2cosh(h)
+        w = _GH_W * np.exp(x * lc)
+        s0 = float(np.sum(w))
+        t2 = float(np.sum(w * np.tanh(h) ** 2)) / s0
+        l2 = float(np.sum(w * lc)) / s0 if with_log2cosh else float("nan")
+        return math.log(s0), t2, l2
+    h = _HX
+    xb = x * b
+    dens = np.exp(-0.5 * (h / b - xb) ** 2) / (b * math.sqrt(2.0 * math.pi))
+    e2 = np.exp(-2.0 * h)
+    f0 = (1.0 + e2) ** x
+    tail = special.ndtr(xb - _H_MAX / b)
+    s0 = float(np.sum(_HW * dens * f0)) + tail
+    th = (1.0 - e2) / (1.0 + e2)
+    t2 = (float(np.sum(_HW * dens * f0 * th * th)) + tail) / s0
+    l2 = float("nan")
+    if with_log2cosh:
+        lc = h + np.log1p(e2)
+        u0 = _H_MAX / b
+        tail_l = b * (xb * tail + math.exp(-0.5 * (u0 - xb) ** 2) / math.sqrt(2.0 * math.pi))
+        l2 = (float(np.sum(_HW * dens * f0 * lc)) + tail_l) / s0
+    return LN2 + 0.5 * xb * xb + math.log(s0), t2, l2
+
+
+def q1_equation(x: float, q1: float, lam: float, cov: Covariance) -> float:
+    """Right-hand side of the 1RSB equation ``q1 = E[(2cosh h)^x tanh^2 h]/E[(2cosh h)^x]``."""
+    b = math.sqrt(lam * cov.d1(q1)) if q1 > 0 else 0.0
+    return _tilted(x, b)[1]
+
+
+def phi_1rsb(x: float, q1: float, lam: float, cov: Covariance) -> float:
+    """``Phi_1RSB(x, q1)`` (module docstring, doc Sec. 5)."""
+    d1 = cov.d1(q1) if q1 > 0 else cov.d1(0.0)
+    b = math.sqrt(lam * d1)
+    logmean = _tilted(x, b)[0]
+    # (1/x) ln E(2cosh)^x ; _tilted_logmean gives ln 2 + x^2 b^2/2 + ln E_u[...] = ln E (2cosh)^x
+    return 0.5 * lam * (cov.value(1.0) - d1 + (1.0 - x) * (q1 * d1 - cov.value(q1))) + logmean / x
+
+
+def dphi_dx(x: float, q1: float, lam: float, cov: Covariance) -> float:
+    """``dPhi_1RSB/dx`` at fixed q1 ([derived] from the module-docstring formula):
+
+    ``-(lambda/2)(q1 xi'(q1) - xi(q1)) - ln E(2cosh h)^x / x^2 + <ln 2cosh h>_x / x``.
+
+    At ``x = 1`` and the 1RSB q1 this is ``Phi_NL(q1) - Phi_P`` (minus the complexity of doc
+    Sec. 4): it changes sign exactly at lambda_c, where the 1RSB state leaves the paramagnet.
+    """
+    d1 = cov.d1(q1)
+    b = math.sqrt(lam * d1)
+    logmean, _, l2 = _tilted(x, b, with_log2cosh=True)
+    return -0.5 * lam * (q1 * d1 - cov.value(q1)) - logmean / x**2 + l2 / x
+
+
+def solve_q1(x: float, lam: float, cov: Covariance, guess: float = 1.0, step: float = 0.01):
+    """Largest root of ``q1 = <tanh^2 h>_x`` (the stable one, reached by iteration from q1 = 1).
+
+    Bracketed from ``guess`` by steps of ``step`` then Brent (``xtol 1e-14``).  Returns 0.0 when
+    there is no root above ``step`` (no 1RSB solution at this x).  Two roots closer than ``step``
+    (within a tiny window of the fold) can be missed: the fold is where the state ceases to exist.
+    """
+    def g(q):
+        return q1_equation(x, q, lam, cov) - q
+
+    hi = min(1.0, guess + 2 * step)
+    g_hi = g(hi)
+    while g_hi > 0 and hi < 1.0:
+        hi = min(1.0, hi + step)
+        g_hi = g(hi)
+    if g_hi > 0:  # cannot happen (the right side is < 1); defensive
+        return 1.0
+    lo = hi
+    while True:
+        lo = lo - step
+        if lo <= step:
+            return 0.0
+        g_lo = g(lo)
+        if g_lo > 0:
+            break
+        hi = lo
+    return float(optimize.brentq(g, lo, hi, xtol=1e-14, rtol=1e-14))
+
+
+@dataclass
+class SpinGlassResult:
+    """Non-retrieval state at noise strength ``lam`` (doc Sec. 5).
+
+    ``paramagnet`` is True when the minimum of ``Phi_1RSB`` over x is at x = 1 (then
+    ``phi = ln 2 + lam xi(1)/2``, ``x = 1``, ``q1 = 0``).  ``dphi_dlam`` and ``entropy`` as in the
+    module docstring; ``entropy`` is per spin at fixed alpha.
+    """
+
+    lam: float
+    phi: float
+    x: float
+    q1: float
+    dphi_dlam: float
+    entropy: float
+    paramagnet: bool
+    converged: bool
+    message: str = ""
+
+
+def one_step_rsb(p, lam, cov: Covariance | None = None, x_step: float = 0.02) -> SpinGlassResult:
+    """The direct model's non-retrieval state at ``lam = alpha beta^2`` (doc Sec. 4-5).
+
+    ``Phi_SG = min_x Phi_1RSB(x, q1(x))``.  Near ``x = 1``, ``Phi_1RSB - Phi_P ~ (x - 1) dPhi/dx(1)``,
+    so the state is the paramagnet when the 1RSB equation has no root at x = 1 or
+    ``dPhi/dx(1) <= 0`` (i.e. ``lambda <= lambda_c``, doc Sec. 4); otherwise the static x_s is the
+    root of ``dPhi/dx = 0`` below 1 (bracketed by steps ``x_step``, then Brent to 1e-13).
+    ``cov`` defaults to the distinct-index covariance ``q^p``.
+    """
+    p = v.integer("p", p, minimum=3)
+    lam = v.nonnegative("lam", lam)
+    cov = cov or distinct(p)
+    xi1 = cov.value(1.0)
+    phi_p = LN2 + 0.5 * lam * xi1
+    para = SpinGlassResult(lam, phi_p, 1.0, 0.0, 0.5 * xi1, LN2 - 0.5 * lam * xi1, True, True, "paramagnet")
+    if lam == 0.0 or cov.has_linear_term:
+        if cov.has_linear_term:
+            para.message = "paramagnet (1RSB not implemented with a linear covariance term)"
+        return para
+    q1 = solve_q1(1.0, lam, cov)
+    if q1 <= 0.0:
+        return para
+    d = dphi_dx(1.0, q1, lam, cov)
+    if d <= 0.0:
+        return para
+    # walk down in x until dPhi/dx changes sign
+    x_hi, q_hi = 1.0, q1
+    x = 1.0
+    while True:
+        x = x - x_step
+        if x <= 1e-6:
+            return SpinGlassResult(lam, float("nan"), float("nan"), float("nan"), float("nan"), float("nan"),
+                                   False, False, "no stationary x in (0, 1)")
+        q = solve_q1(x, lam, cov, guess=q_hi)
+        if q <= 0.0:
+            return SpinGlassResult(lam, float("nan"), float("nan"), float("nan"), float("nan"), float("nan"),
+                                   False, False, f"1RSB q1 ceased to exist at x={x:.3g} before dPhi/dx = 0")
+        d_lo = dphi_dx(x, q, lam, cov)
+        if d_lo < 0.0:
+            break
+        x_hi, q_hi, d = x, q, d_lo
+    cache = {"q": q_hi}
+    known = {x: d_lo, x_hi: d}  # the bracket's end values, as computed in the walk
+
+    def cond(xx):
+        if xx in known:
+            return known[xx]
+        qq = solve_q1(xx, lam, cov, guess=cache["q"])
+        cache["q"] = qq
+        return dphi_dx(xx, qq, lam, cov)
+
+    xs = float(optimize.brentq(cond, x, x_hi, xtol=1e-13, rtol=1e-13))
+    q1 = solve_q1(xs, lam, cov, guess=cache["q"])
+    phi = phi_1rsb(xs, q1, lam, cov)
+    dphi = 0.5 * (xi1 - (1.0 - xs) * cov.value(q1))
+    return SpinGlassResult(lam, phi, xs, q1, dphi, phi - 2.0 * lam * dphi, False, True, "1RSB spin glass")
