@@ -1,0 +1,111 @@
+"""Benchmark: dense teacher-student Metropolis, fast incremental kernel vs naive recompute.
+
+Issue 6, Speed section.  p = 3, N = 400, alpha = 5 (M = round(alpha N^2/3!) = 133,333),
+distinct-index student, literal teacher at T* = 2, student at T = 2, planted start.
+
+Reports, in one run (single thread, process CPU time):
+* sweeps per second of the fast kernel (:class:`montecarlo.teacher_student.StudentChain`,
+  one length-M dot product per trial flip, doc Sec. 12);
+* sweeps per second of the naive kernel (every trial flip recomputes the energy from scratch,
+  O(N M) per trial; timed on a few trial flips and scaled to a sweep);
+* the effective bandwidth of the fast kernel: M bytes per visited spin (one byte per example
+  entry) times visited spins per second;
+* the single-thread streaming-read bandwidth of this machine, measured here by summing a
+  large float64 array (256 MiB, several repetitions, best taken) in a numba loop;
+* last line: ``bandwidth_ratio <effective/measured>`` (target >= 0.25).
+
+Timings use time.process_time (CPU time of this process), since the machine may be shared.
+Run:  python benchmarks/ts_dynamics.py [--sweeps 20] [--N 400] [--alpha 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import numba as nb
+import numpy as np
+
+from montecarlo import teacher_student as tsm
+
+
+@nb.njit(cache=True, fastmath=True)
+def _stream_sum(a):
+    s0 = 0.0
+    s1 = 0.0
+    s2 = 0.0
+    s3 = 0.0
+    n = a.shape[0] - a.shape[0] % 4
+    for i in range(0, n, 4):
+        s0 += a[i]
+        s1 += a[i + 1]
+        s2 += a[i + 2]
+        s3 += a[i + 3]
+    return s0 + s1 + s2 + s3
+
+
+def streaming_read_bandwidth(nbytes: int = 256 * 2**20, reps: int = 5) -> float:
+    """Bytes/s for a single-thread sequential read of a float64 array (best of ``reps``)."""
+    a = np.ones(nbytes // 8)
+    _stream_sum(a[:1024])
+    best = 0.0
+    for _ in range(reps):
+        t0 = time.process_time()
+        _stream_sum(a)
+        dt = time.process_time() - t0
+        if dt > 0:
+            best = max(best, a.nbytes / dt)
+    return best
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--N", type=int, default=400)
+    ap.add_argument("--alpha", type=float, default=5.0)
+    ap.add_argument("--T", type=float, default=2.0)
+    ap.add_argument("--sweeps", type=int, default=40)
+    ap.add_argument("--naive-trials", type=int, default=4)
+    args = ap.parse_args(argv)
+    p, N = 3, args.N
+    M = tsm.n_examples(args.alpha, N, p)
+    print(f"p={p} N={N} alpha={args.alpha} M={M} T={args.T} T_teacher=2 (distinct student, literal teacher)")
+    xi_star, ex = tsm.sample_teacher(N, p, 2.0, M, seed=1)
+    rng = np.random.default_rng(2)
+    chain = tsm.StudentChain(ex, xi_star, xi_star, p, "distinct", seed=3)
+    chain.advance(1, args.T)  # compile + warm up
+    t0 = time.process_time()
+    out = chain.advance(args.sweeps, args.T)
+    dt = time.process_time() - t0
+    fast = args.sweeps / dt
+    acc = out["accepted"].sum() / (args.sweeps * N)
+    print(f"fast kernel: {fast:.3f} sweeps/s ({args.sweeps} sweeps in {dt:.2f} s CPU, acceptance {acc:.4f})")
+
+    # naive: time a few trial flips, each O(N M) from scratch, and scale to N trials per sweep
+    xi = chain.xi.copy()
+    order = np.arange(1, dtype=np.int64).reshape(1, 1)
+    u = np.zeros((1, 1))
+    tsm.naive_sweeps(chain.cols[:, :8], xi.copy(), chain.cS, chain.scale, 1 / args.T, order, u)
+    n_tr = args.naive_trials
+    order = rng.permutation(N)[:n_tr].reshape(1, n_tr).astype(np.int64)
+    u = rng.random((1, n_tr))
+    t0 = time.process_time()
+    tsm.naive_sweeps(chain.cols, xi, chain.cS, chain.scale, 1 / args.T, order, u)
+    dtn = time.process_time() - t0
+    # naive_sweeps also computes the initial energy once: n_tr + 1 energy evaluations
+    per_trial = dtn / (n_tr + 1)
+    naive = 1.0 / (per_trial * N)
+    print(f"naive kernel: {naive:.6f} sweeps/s ({per_trial:.3f} s CPU per trial flip, from {n_tr} trials)")
+    print(f"speedup fast/naive: {fast / naive:.1f}")
+
+    visits = fast * N
+    eff = M * visits  # bytes/s, one byte per example entry
+    bw = streaming_read_bandwidth()
+    print(f"effective bandwidth (M bytes x {visits:.0f} visits/s): {eff / 1e9:.3f} GB/s")
+    print(f"measured single-thread streaming-read bandwidth: {bw / 1e9:.3f} GB/s")
+    print("timings are CPU time on a shared machine (other jobs may be running)")
+    print(f"bandwidth_ratio {eff / bw:.4f}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,264 @@
+"""The experiment of the workshop paper (Negri et al. 2023, "Methods"; rfhm_dynamics.md Sec. 1.1):
+magnetisations of the Random-Features Hopfield Model under exact zero-temperature dynamics.
+
+Per sample (one instance):
+
+1. ``P = round(alpha N)`` examples, ``D = round(alpha_D N)`` features (Python ``round``:
+   ties to even, as Julia's ``round``).
+2. Draws from ``numpy.random.default_rng(child 0 of the sample's SeedSequence)`` in this order:
+   features F (N x D, as random bit words: :func:`montecarlo.patterns.draw_feature_bits`), the
+   P train coefficients (``coefficients`` kind, ``L_train`` nonzero entries for "sparse"),
+   then one test coefficient vector per ``L_test`` (always L_test nonzero +-1 entries:
+   ``sign(F c)`` with a fresh c), then, for corrupted starts, the flip sets.  The instance is
+   the same whichever kernel/layout is used.
+3. Start states: the feature ``f_1``, the train example ``xi^1``, one test example per L_test.
+   With ``initial_overlap=m0`` each start state is replaced by a copy in which exactly
+   ``round((1 - m0) N / 2)`` uniformly chosen sites are flipped (basin-of-attraction studies);
+   the observables are still overlaps with the *uncorrupted* targets.
+4. All start states are relaxed together by an exact kernel (``kernel="auto"`` picks int8 or
+   bits by :func:`montecarlo.zero_temperature.choose_kernel`) with the xoshiro256** stream
+   seeded by child 1 of the sample's SeedSequence.
+5. Observables: ``mu = f_1.s/N``, ``m_train = xi^1.s/N``, ``m_test[L] = xi_test.s/N``; sweeps
+   used, converged flag, flips and visits at an exact zero field, per start state.
+
+Memory: the chosen kernel's data (N*P bytes for int8, N*P/8 for bits) plus N*D bytes of
+features and ~P*D*8 bytes of coefficients during generation; checked before allocation.
+Time: ~ (sweeps summed over the start states) x N x P / (32..64 per ns) -- see the benchmark.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import patterns
+from .sweep import run_sweep
+from .validation import check_memory, choice, integer, positive, probability
+from .zero_temperature import TIE_RULES, choose_kernel, kernel_memory, relax_bits, relax_int8
+
+__all__ = ["SampleResult", "Instance", "build_instance", "run_sample", "sample_task", "sweep",
+           "validate_parameters", "START_NAMES"]
+
+START_NAMES = ("feature", "train")
+
+
+@dataclass
+class SampleResult:
+    """Result of one sample.  ``m_test`` maps L_test -> overlap; ``sweeps``, ``converged``,
+    ``flips`` and ``zero_fields`` map a start name ("feature", "train", "test_L") -> value."""
+
+    N: int
+    P: int
+    D: int
+    mu: float
+    m_train: float
+    m_test: dict
+    sweeps: dict
+    converged: dict
+    flips: dict = field(default_factory=dict)
+    zero_fields: dict = field(default_factory=dict)
+    kernel: str = ""
+    initial_overlap: float | None = None
+
+    @property
+    def all_converged(self) -> bool:
+        return all(self.converged.values())
+
+    def as_row(self) -> dict:
+        """Flat scalar columns (for the sweep CSV)."""
+        row = {"P": self.P, "D": self.D, "mu": self.mu, "m_train": self.m_train}
+        for L, v in self.m_test.items():
+            row[f"m_test_{L}"] = v
+        for name in self.sweeps:
+            row[f"sweeps_{name}"] = int(self.sweeps[name])
+        for name in self.converged:
+            row[f"converged_{name}"] = bool(self.converged[name])
+        row["flips"] = int(sum(self.flips.values()))
+        row["zero_fields"] = int(sum(self.zero_fields.values()))
+        return row
+
+
+@dataclass
+class Instance:
+    """One RFHM instance in the layout of its kernel (``X`` int8 N x P or ``B`` bits N x W)."""
+
+    N: int
+    P: int
+    D: int
+    kernel: str
+    data: np.ndarray
+    targets: np.ndarray  # R x N int8: feature, train, tests
+    names: list
+    starts: np.ndarray  # R x N int8 (== targets unless corrupted)
+
+
+def _L_value(name, L, D):
+    if L is None or (isinstance(L, str) and L.lower() == "dense"):
+        return D
+    L = integer(name, L, minimum=1)
+    if L > D:
+        raise ValueError(f"{name} must be <= D = round(alpha_D N) = {D}, got {L}")
+    return L
+
+
+def validate_parameters(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse",
+                        tie="reference", max_sweeps=500, initial_overlap=None, kernel="auto"):
+    """Check every argument (ValueError naming the parameter) and return the derived sizes
+    ``(N, P, D, L_train, L_test tuple, kernel)``; includes the memory check.  No allocation."""
+    N = integer("N", N, minimum=2)
+    if N >= 2**32:
+        raise ValueError(f"N must be < 2^32, got {N}")
+    alpha = positive("alpha", alpha)
+    alpha_D = positive("alpha_D", alpha_D)
+    choice("coefficients", coefficients, patterns.COEFFICIENT_KINDS)
+    choice("tie", tie, TIE_RULES)
+    choice("kernel", kernel, ("auto", "int8", "bits"))
+    integer("max_sweeps", max_sweeps, minimum=1)
+    if initial_overlap is not None:
+        probability("initial_overlap", initial_overlap)
+    P = int(round(alpha * N))
+    D = int(round(alpha_D * N))
+    if P < 1:
+        raise ValueError(f"alpha: alpha*N = {alpha * N:g} gives P = round(alpha N) = 0 examples")
+    if D < 1:
+        raise ValueError(f"alpha_D: alpha_D*N = {alpha_D * N:g} < 1 gives no features")
+    L_train = D if coefficients != "sparse" else _L_value("L_train", L_train, D)
+    if isinstance(L_test, (int, np.integer, str)):
+        L_test = (L_test,)
+    L_test = tuple(_L_value("L_test", L, D) for L in L_test)
+    if len(set(L_test)) != len(L_test):
+        raise ValueError(f"L_test values must be distinct, got {L_test}")
+    if N * P >= 2**31:
+        raise ValueError(f"N: N*P = {N * P} exceeds the int32 field limit 2^31")
+    k = choose_kernel(N, P) if kernel == "auto" else kernel
+    R = 2 + len(L_test)
+    # kernel data + features + coefficients + the example-major bit rows during generation
+    need = (kernel_memory(k, N, P, R) + N * D + 8 * P * max(D if coefficients != "sparse" else 2 * L_train, D)
+            + N * ((P + 63) // 64) * 8 + (N * P if k == "int8" else 0))
+    check_memory("N", need, f"N = {N}, P = {P} with the {k} kernel")
+    return N, P, D, L_train, L_test, k
+
+
+def _seeds(seed):
+    ss = seed if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(
+        integer("seed", seed, minimum=0))
+    data_ss, dyn_ss = ss.spawn(2)
+    return np.random.default_rng(data_ss), dyn_ss
+
+
+def build_instance(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse", seed=0,
+                   initial_overlap=None, kernel="auto"):
+    """Generate an instance (see the module docstring for the draw order); returns
+    ``(Instance, dynamics SeedSequence)``."""
+    N, P, D, L_train, L_test, k = validate_parameters(N, alpha, alpha_D, L_train, L_test, coefficients,
+                                                      "reference", 1, initial_overlap, kernel)
+    rng, dyn_ss = _seeds(seed)
+    FB = patterns.draw_feature_bits(rng, N, D)
+    c = patterns.draw_coefficients(rng, P, D, L_train, coefficients)
+    tcoef = [patterns.draw_coefficients(rng, 1, D, L, "sparse") for L in L_test]
+    bitpath = coefficients != "gaussian" and c.L <= 255
+    F = None if bitpath else patterns.features_from_bits(FB, N)
+    if bitpath:
+        tests = [patterns.example_vector_bits(FB, N, ct.positions[0], ct.signs[0]) for ct in tcoef]
+        feature = patterns.unpack_sites(FB[:1], N)[0]
+    else:
+        tests = [patterns.example_vector(F, ct.positions[0], ct.signs[0]) for ct in tcoef]
+        feature = F[:, 0].copy()
+    if k == "int8":
+        if coefficients != "gaussian" and c.L <= 255:  # bit-parallel generation, then unpacked
+            data = patterns.unpack_sites(patterns.examples_bits(None, c, FB=FB, N=N), P)
+        else:
+            data = patterns.examples_int8(F, c)
+        train = data[:, 0].copy()
+    else:
+        data = patterns.examples_bits(None, c, FB=FB, N=N) if bitpath else patterns.examples_bits(F, c)
+        train = ((data[:, 0] & np.uint64(1)).astype(np.int8) * np.int8(2) - np.int8(1)).astype(np.int8)
+    del c
+    targets = np.stack([feature, train, *tests]).astype(np.int8)
+    names = ["feature", "train"] + [f"test_{L}" for L in L_test]
+    starts = targets
+    if initial_overlap is not None:
+        starts = targets.copy()
+        n_flip = int(round((1.0 - float(initial_overlap)) * N / 2))
+        for r in range(starts.shape[0]):
+            idx = rng.choice(N, size=n_flip, replace=False)
+            starts[r, idx] = -starts[r, idx]
+    return Instance(N, P, D, k, data, targets, names, starts), dyn_ss
+
+
+def run_sample(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse", tie="reference",
+               seed=0, max_sweeps=500, *, initial_overlap=None, kernel="auto") -> SampleResult:
+    """One sample of the paper's experiment (module docstring): returns a :class:`SampleResult`
+    with ``mu``, ``m_train``, ``m_test`` (dict L_test -> overlap), ``sweeps`` and ``converged``
+    (dicts per start state).  ``seed``: int or ``numpy.random.SeedSequence``.
+    ``L_train``: int, or "dense"/None for L = D (ignored unless ``coefficients="sparse"``).
+    ``initial_overlap``: start from corrupted copies with this overlap (basin studies).
+    Bad input raises ``ValueError`` naming the parameter before any allocation."""
+    validate_parameters(N, alpha, alpha_D, L_train, L_test, coefficients, tie, max_sweeps,
+                        initial_overlap, kernel)
+    inst, dyn_ss = build_instance(N, alpha, alpha_D, L_train, L_test, coefficients, seed,
+                                  initial_overlap, kernel)
+    if inst.kernel == "int8":
+        res = relax_int8(inst.data, inst.starts, dyn_ss, tie, max_sweeps)
+    else:
+        res = relax_bits(inst.data, inst.P, inst.starts, dyn_ss, tie, max_sweeps)
+    ov = res.overlaps_with(inst.targets)
+    names = inst.names
+    L_list = [int(n.split("_")[1]) for n in names[2:]]
+    return SampleResult(
+        N=inst.N, P=inst.P, D=inst.D, mu=float(ov[0]), m_train=float(ov[1]),
+        m_test={L: float(v) for L, v in zip(L_list, ov[2:])},
+        sweeps={n: int(v) for n, v in zip(names, res.sweeps)},
+        converged={n: bool(v) for n, v in zip(names, res.converged)},
+        flips={n: int(v) for n, v in zip(names, res.flips)},
+        zero_fields={n: int(v) for n, v in zip(names, res.zero_fields)},
+        kernel=inst.kernel, initial_overlap=initial_overlap,
+    )
+
+
+_PARAM_NAMES = ("N", "alpha", "alpha_D", "L_train", "L_test", "coefficients", "tie", "max_sweeps",
+                "initial_overlap")
+
+
+def sample_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
+    """Sweep task (for :func:`montecarlo.sweep.run_sweep`): ``run_sample(**params, seed=seed)``
+    flattened with :meth:`SampleResult.as_row`.  ``L_test`` may be a list or a comma string."""
+    kw = {k: v for k, v in params.items() if k in _PARAM_NAMES}
+    unknown = set(params) - set(_PARAM_NAMES)
+    if unknown:
+        raise ValueError(f"grid: unknown RFHM parameters {sorted(unknown)}")
+    if isinstance(kw.get("L_test"), str):
+        kw["L_test"] = tuple(int(x) for x in kw["L_test"].split(",") if x)
+    return run_sample(seed=seed, **kw).as_row()
+
+
+def _cost(params: dict) -> float:
+    return float(params.get("N", 1)) ** 2 * float(params.get("alpha", 1.0))
+
+
+def sweep(grid, samples, out, workers=None, executor="local", *, scheduler=None, master_seed=0,
+          command=None, progress=True, description="RFHM magnetisations"):
+    """Run :func:`run_sample` over ``grid`` x ``samples`` with :func:`montecarlo.sweep.run_sweep`.
+
+    ``grid``: list of dicts of :func:`run_sample` keyword arguments (or a mapping name ->
+    values, expanded as a product).  Every grid point is validated before any work.  Seeds per
+    (params, sample) from ``master_seed``; the CSV has the parameter columns, ``sample``, and
+    ``P, D, mu, m_train, m_test_L..., sweeps_<start>, converged_<start>, flips, zero_fields``.
+    Returns the CSV path."""
+    from .sweep import expand_grid
+
+    points = expand_grid(grid)
+    for p in points:
+        kw = {k: v for k, v in p.items() if k in _PARAM_NAMES}
+        unknown = set(p) - set(_PARAM_NAMES)
+        if unknown:
+            raise ValueError(f"grid: unknown RFHM parameters {sorted(unknown)}")
+        if isinstance(kw.get("L_test"), str):
+            kw["L_test"] = tuple(int(x) for x in kw["L_test"].split(",") if x)
+        if "N" not in kw or "alpha" not in kw or "alpha_D" not in kw:
+            raise ValueError("grid: every point needs N, alpha and alpha_D")
+        validate_parameters(**kw)
+    return run_sweep(sample_task, points, samples, out, workers=workers, executor=executor,
+                     scheduler=scheduler, master_seed=master_seed, command=command, progress=progress,
+                     description=description, priority=_cost)
