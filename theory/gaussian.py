@@ -45,6 +45,8 @@ __all__ = [
     "expect_erf",
     "log2cosh",
     "gauss_hermite",
+    "graded_half_line_nodes",
+    "H_MAX",
 ]
 
 GH_NODES = 200
@@ -73,8 +75,11 @@ def _gh_cache(n: int) -> tuple[np.ndarray, np.ndarray]:
     return _GH[n]
 
 
-def _half_line_nodes() -> tuple[np.ndarray, np.ndarray]:
-    """Gauss-Legendre nodes/weights on [0, H_MAX], graded panels (finer near the kink)."""
+def graded_half_line_nodes() -> tuple[np.ndarray, np.ndarray]:
+    """Gauss-Legendre nodes/weights on [0, H_MAX], graded panels (finer near the kink at 0).
+
+    Used for the localised remainders of the split method; other modules that integrate
+    kink-localised functions in the variable h (e.g. :mod:`theory.spin_glass`) reuse them."""
     x, w = np.polynomial.legendre.leggauss(_PANEL_NODES)
     nodes, weights = [], []
     for lo, hi in zip(_PANEL_EDGES[:-1], _PANEL_EDGES[1:]):
@@ -84,7 +89,7 @@ def _half_line_nodes() -> tuple[np.ndarray, np.ndarray]:
     return np.concatenate(nodes), np.concatenate(weights)
 
 
-_HX, _HW = _half_line_nodes()
+_HX, _HW = graded_half_line_nodes()
 
 
 def log2cosh(h):

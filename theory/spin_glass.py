@@ -48,21 +48,8 @@ LN2 = math.log(2.0)
 
 
 _GH_Z, _GH_W = G.gauss_hermite(200)
-_H_MAX = 40.0
-
-
-def _graded_nodes(edges=(0.0, 0.5, 1.5, 3.5, 7.0, 13.0, 22.0, _H_MAX), n=40):
-    """Gauss-Legendre nodes and weights on ``[0, 40]``, panels graded towards the kink at 0."""
-    x, w = np.polynomial.legendre.leggauss(n)
-    nodes, weights = [], []
-    for lo, hi in zip(edges[:-1], edges[1:]):
-        half = 0.5 * (hi - lo)
-        nodes.append(lo + half * (x + 1.0))
-        weights.append(half * w)
-    return np.concatenate(nodes), np.concatenate(weights)
-
-
-_HX, _HW = _graded_nodes()
+_H_MAX = G.H_MAX
+_HX, _HW = G.graded_half_line_nodes()
 
 
 def _tilted(x: float, b: float, with_log2cosh: bool = False):
