@@ -115,8 +115,14 @@ def export_reference_data(out, data_dir, *, size: str = "quick", seed: int = 0,
         if draw and not table.exists():
             kwargs = {"workers": workers} if workers and _accepts(reg[name].build, "workers") else {}
             reg[name].build(out / name, size=size, seed=seed, **kwargs)
+        if not table.exists():
+            print(f"reference dataset of {name} skipped: {table} missing (figure failed?)",
+                  file=sys.stderr)
+            continue
         rows, meta = read_table(table)
         sim = [r for r in rows if r.get("kind") == "simulation"]
+        empty = {k for k in (sim[0] if sim else {}) if all(r.get(k) in (None, "") for r in sim)}
+        sim = [{k: v for k, v in r.items() if k not in empty} for r in sim]
         written.append(write_table(
             data_dir / f"{reference_name(name)}.csv", sim,
             command=f"hopfield-phases reproduce --size {size} --seed {seed} --data-dir {data_dir}",
@@ -150,6 +156,10 @@ def _report(args) -> int:
             timings = None
     path = write_report(out, timings=timings, output=args.output)
     print(path)
+    if args.gallery:
+        from ..report import write_gallery
+
+        print(write_gallery(out, args.gallery, size=args.size))
     return 0
 
 
@@ -180,4 +190,8 @@ def register(groups) -> None:
     )
     r.add_argument("--out", default="figures_out", help="folder that reproduce wrote (default: figures_out)")
     r.add_argument("--output", default=None, help="markdown file to write (default: OUT/report.md)")
+    r.add_argument("--gallery", default=None, metavar="MD",
+                   help="also write a figure gallery (markdown) with the PNGs copied to a "
+                   "figures/ folder next to it (the repository's: --gallery docs/gallery.md)")
+    r.add_argument("--size", default="quick", help="size named in the gallery (default: quick)")
     r.set_defaults(func=_report)

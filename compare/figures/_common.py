@@ -1,0 +1,223 @@
+"""Plumbing shared by the theory-vs-simulation figures (not a figure itself: the leading
+underscore keeps it out of the registry).
+
+Every simulation figure follows the same pipeline, which makes it rebuildable from its CSV:
+
+1. **simulate**: :func:`cached_sweep` runs ``montecarlo.sweep.run_sweep`` into
+   ``OUT/sweeps/NAME_SIZE.csv``; a rerun reuses finished rows (the sweep is resumable);
+2. **reduce**: the figure module turns the per-sample rows and the theory into a long table of
+   everything plotted (columns ``panel, series, kind, x, y, yerr, ...``), written with
+   :func:`compare.datasets.write_table` as ``NAME.csv`` (+ ``NAME.json``);
+3. **draw**: the figure is drawn from the rows *read back* from ``NAME.csv``; so
+   ``build(..., from_csv=NAME.csv)`` skips steps 1-2 and gives identical PNG/PDF bytes.
+
+The agreement table ``NAME_agreement.csv`` is computed in step 2 from the per-sample rows (it
+needs them for the bootstrap) and is kept, not recomputed, when rebuilding from a CSV.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import shutil
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterable
+
+import numpy as np
+
+from ..datasets import read_table, write_table
+from ..plotting import save_figure
+
+__all__ = ["cached_sweep", "write_plot_table", "read_plot_table", "finish", "log",
+           "add_from_csv_argument", "options_from_args", "series", "default_workers",
+           "by_series", "sweep_command"]
+
+
+def log(msg: str) -> None:
+    """Progress line for the stages of a figure (stderr, flushed)."""
+    print(f"    {msg}", file=sys.stderr, flush=True)
+
+
+def default_workers(size: str) -> int:
+    """One process for tiny runs (no pool start-up cost), every core otherwise."""
+    if size == "tiny":
+        return 1
+    return max(1, os.cpu_count() or 1)
+
+
+def sweep_command(name: str, size: str, seed: int) -> str:
+    return f"hopfield-phases figure {name} --size {size} --seed {seed}"
+
+
+def cached_sweep(task: Callable, grid, samples, out_dir: Path, name: str, size: str, seed: int,
+                 *, workers: int | None = None, description: str = "", tag: str = "") -> list[dict]:
+    """Run (or resume) a sweep into ``OUT/sweeps/NAME_SIZE[_TAG].csv`` and return its rows.
+
+    The CSV is the simulation cache: rows already present are not recomputed (``run_sweep``
+    matches on the parameter values and the sample index, and refuses a different seed)."""
+    from montecarlo.sweep import read_sweep, run_sweep
+
+    path = Path(out_dir) / "sweeps" / f"{name}_{size}{('_' + tag) if tag else ''}.csv"
+    t0 = time.perf_counter()
+    run_sweep(task, grid, samples, path, workers=workers or default_workers(size),
+              master_seed=int(seed), command=sweep_command(name, size, seed),
+              progress=size != "tiny", description=description or path.stem)
+    rows = _in_grid(read_sweep(path), grid, samples)
+    log(f"simulation {path.name}: {len(rows)} rows ({time.perf_counter() - t0:.1f} s)")
+    return rows
+
+
+def _in_grid(rows: list[dict], grid, samples) -> list[dict]:
+    """Only the rows of this grid and these samples (a cache written by an earlier, different
+    grid keeps its other rows, which must not leak into this figure)."""
+    from montecarlo.sweep import canonical_params, expand_grid
+
+    points = expand_grid(grid)
+    keys = {canonical_params(p) for p in points}
+    names = sorted({k for p in points for k in p})
+    wanted = set(range(samples)) if isinstance(samples, int) else set(int(v) for v in samples)
+    return [r for r in rows if r["sample"] in wanted
+            and canonical_params({k: r[k] for k in names if k in r}) in keys]
+
+
+def write_plot_table(out_dir: Path, name: str, rows: list[dict], *, size: str, seed: int,
+                     description: str, parameters: dict) -> Path:
+    """``NAME.csv`` (everything plotted) + ``NAME.json`` provenance."""
+    return write_table(Path(out_dir) / f"{name}.csv", rows, command=sweep_command(name, size, seed),
+                       seed=seed, description=description, parameters=parameters, size=size)
+
+
+def read_plot_table(path) -> tuple[list[dict], dict]:
+    """Rows and provenance of a plotted table (``NAME.csv``)."""
+    path = Path(path)
+    if not path.exists():
+        raise ValueError(f"from_csv: no such file {path}")
+    return read_table(path)
+
+
+def series(rows: Iterable[dict], **match) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``(x, y, yerr)`` arrays of the rows whose columns equal ``match`` (in table order)."""
+    sel = [r for r in rows if all(r.get(k) == v for k, v in match.items())]
+    x = np.array([_f(r.get("x")) for r in sel])
+    y = np.array([_f(r.get("y")) for r in sel])
+    e = np.array([_f(r.get("yerr")) for r in sel])
+    return x, y, e
+
+
+def by_series(rows: Iterable[dict], *keys: str) -> dict[tuple, list[dict]]:
+    """Group rows by the values of ``keys`` (first-seen order)."""
+    out: dict[tuple, list[dict]] = {}
+    for r in rows:
+        out.setdefault(tuple(r.get(k) for k in keys), []).append(r)
+    return out
+
+
+def _f(v) -> float:
+    if v is None or v == "":
+        return math.nan
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return math.nan
+
+
+def finish(fig, out_dir: Path, name: str, *, agreement: list[dict] | None, size: str, seed: int,
+           description: str, from_csv: Path | None = None, extra_files: Iterable[Path] = ()
+           ) -> list[Path]:
+    """Save PNG/PDF; write (or, when rebuilding from a CSV, copy along) the agreement table.
+    Returns the list of files of the figure."""
+    out_dir = Path(out_dir)
+    files = save_figure(fig, out_dir, name)
+    files += [out_dir / f"{name}.csv", out_dir / f"{name}.json"]
+    agr = out_dir / f"{name}_agreement.csv"
+    if agreement is not None:
+        write_table(agr, agreement, command=sweep_command(name, size, seed), seed=seed,
+                    description=description)
+    elif from_csv is not None:
+        src = Path(from_csv).with_name(f"{name}_agreement.csv")
+        if src.exists() and src.resolve() != agr.resolve():
+            shutil.copyfile(src, agr)
+            side = src.with_suffix(".json")
+            if side.exists():
+                shutil.copyfile(side, agr.with_suffix(".json"))
+    if agr.exists():
+        files += [agr]
+    files += list(extra_files)
+    return files
+
+
+def copy_plot_table(from_csv: Path, out_dir: Path, name: str) -> None:
+    """Copy ``NAME.csv``/``NAME.json`` into ``out_dir`` when rebuilding elsewhere."""
+    src = Path(from_csv)
+    dst = Path(out_dir) / f"{name}.csv"
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    if src.resolve() != dst.resolve():
+        shutil.copyfile(src, dst)
+        if src.with_suffix(".json").exists():
+            shutil.copyfile(src.with_suffix(".json"), dst.with_suffix(".json"))
+
+
+def add_from_csv_argument(parser) -> None:
+    parser.add_argument("--from-csv", metavar="CSV", default=None,
+                        help="redraw from a stored NAME.csv (no simulation, no theory)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="simulation processes (default: all cores; 1 for --size tiny)")
+
+
+def options_from_args(args) -> dict:
+    opts = {}
+    if getattr(args, "from_csv", None):
+        opts["from_csv"] = args.from_csv
+    if getattr(args, "workers", None):
+        opts["workers"] = args.workers
+    return opts
+
+
+def agreement_or_nan(fn: Callable, *args, **kwargs):
+    """Evaluate a theory function; NaN (with a progress note) if it has no answer there."""
+    try:
+        return float(fn(*args, **kwargs))
+    except Exception as exc:  # theory may legitimately have no solution (NoSolution etc.)
+        log(f"theory {getattr(fn, '__name__', fn)}{args} {kwargs}: {type(exc).__name__}: {exc}")
+        return math.nan
+
+
+# --------------------------------------------------------------------------------------------
+# RFHM simulation task shared by rfhm-fig1, rfhm-fig3a, rfhm-fig3b and the overlays
+# --------------------------------------------------------------------------------------------
+
+
+def rfhm_task(params: dict, sample: int, seed) -> dict:
+    """One RFHM instance (``montecarlo.rfhm.run_sample``, seeded with the sweep's
+    ``SeedSequence``): the overlaps of the relaxed states with their starts (feature ``mu``,
+    train ``m_train``, test ``m_test_L{L}``, or ``m_test_dense`` for ``L_test = "dense"``), the
+    largest sweep count over the start states and whether all converged.  ``params``: N,
+    alpha, alpha_D, L_train, L_test (list of ints or "dense"), coefficients; optional
+    max_sweeps."""
+    from montecarlo.rfhm import run_sample
+
+    L_test = tuple(v if isinstance(v, str) else int(v) for v in params["L_test"])
+    res = run_sample(int(params["N"]), float(params["alpha"]), float(params["alpha_D"]),
+                     L_train=params.get("L_train", 3), L_test=L_test,
+                     coefficients=params.get("coefficients", "sparse"),
+                     seed=seed, max_sweeps=int(params.get("max_sweeps", 500)))
+    out = {"P": int(res.P), "D": int(res.D), "mu": float(res.mu), "m_train": float(res.m_train)}
+    for L, (key, value) in zip(L_test, res.m_test.items()):
+        name = "dense" if isinstance(L, str) else str(int(key))
+        out[f"m_test_L{name}" if name != "dense" else "m_test_dense"] = float(value)
+    out["sweeps"] = int(max(res.sweeps.values()))
+    out["converged"] = bool(all(res.converged.values()))
+    return out
+
+
+def styled(draw: Callable, *args, **kwargs):
+    """Call a drawing function under the toolkit's matplotlib style (so that every text
+    object, including titles added after ``new_figure``, uses it)."""
+    import matplotlib.pyplot as plt
+
+    from ..plotting import STYLE
+
+    with plt.rc_context(STYLE):
+        return draw(*args, **kwargs)

@@ -1,0 +1,275 @@
+"""``rfhm-fig1``: magnetisations of a feature, a train example and test examples against the
+load alpha at fixed alpha_D, as in Fig. 1 of the workshop paper [W].
+
+Simulation: zero-temperature asynchronous dynamics (``montecarlo.rfhm.run_sample``, the
+reference semantics of ``rfhm_dynamics.md``) with sparse training coefficients (L_train = 3)
+at alpha_D = 0.005, started from a feature (mu), a train example (m_train) and fresh test
+examples with L_test = 3, 5, 7 features (m_test).  Points are per-alpha sample means with
+standard errors (``rfhm_dynamics.md`` Sec. 5.2).
+
+Theory marked on the figure (``rfhm_theory.md``):
+
+* the RS learning transition ``alpha_c(alpha_D)`` (Sec. 2.8), both variants 'sq' (derived,
+  default) and 'lin' (the published [PRL] line), as vertical lines (blue);
+* the RS spinodals of L_test-mixtures of features ``alpha_c^{(n)}(alpha_D)`` (Sec. 2.8, the
+  generalisation lines for test examples with n = L_test), both variants, as vertical lines in
+  the colours of the m_test curves.  These are dense-coefficient lines; for sparse training
+  they are expected close to the 0.9-crossings (Sec. 5 item 8);
+* the signal-to-noise one-step estimate (Sec. 4.2) as thin dotted curves: ``1 - 2 f_u`` where
+  ``f_u`` is the predicted fraction of unstable spins of each start state (an initial error
+  rate, not a transition point).
+
+Agreement (``rfhm-fig1_agreement.csv``): the 0.9-crossings of the mean curves (first upward
+crossing; interpolated in ln alpha; and of the isotonic fit), with 68 % bootstrap intervals
+over samples, against the RS lines of both variants.  For m_train the *last* upward crossing
+(the re-entrance) is compared with the L = 3 mixture line.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .. import agreement as ag
+from ..plotting import new_figure
+from . import Figure, FigureOutput
+from . import _common as C
+
+NAME = "rfhm-fig1"
+ALPHA_D = 0.005
+L_TRAIN = 3
+L_TEST = (3, 5, 7)
+THRESHOLD = 0.9
+
+#: sizes: N (drawn), smaller N_extra (only for the 1/N extrapolation of the transitions),
+#: the alpha grid (log-spaced), samples per alpha.  D = round(alpha_D N) must be >= 7 (L_test);
+#: N P < 2^31 (the int32 fields of the kernels) limits alpha to 2 at N = 32000.
+SIZES = {
+    "tiny": dict(N=1400, N_extra=(), alpha_min=0.01, alpha_max=3.0, n_alpha=5, samples=2, n_boot=50),
+    "quick": dict(N=16000, N_extra=(4000, 8000), alpha_min=0.002, alpha_max=6.0, n_alpha=28,
+                  samples=20, n_boot=500),
+    "paper": dict(N=32000, N_extra=(8000, 16000), alpha_min=0.001, alpha_max=2.0, n_alpha=40,
+                  samples=40, n_boot=1000),
+}
+
+COLORS = {"mu": "C0", "m_train": "C1", "m_test_L3": "C3", "m_test_L5": "C4", "m_test_L7": "C5"}
+LABELS = {"mu": r"$\mu$ (feature)", "m_train": r"$m^{\rm train}$",
+          "m_test_L3": r"$m^{\rm test}$, $L=3$", "m_test_L5": r"$m^{\rm test}$, $L=5$",
+          "m_test_L7": r"$m^{\rm test}$, $L=7$"}
+
+
+def alpha_grid(size: str) -> np.ndarray:
+    s = SIZES[size]
+    return np.geomspace(s["alpha_min"], s["alpha_max"], s["n_alpha"])
+
+
+def theory_lines(alpha_D: float = ALPHA_D, L_test=L_TEST) -> list[dict]:
+    """Vertical RS lines: learning transition and L_test-mixture transitions, both variants."""
+    from theory import rfhm as th
+
+    rows = []
+    for variant in ("sq", "lin"):
+        a = C.agreement_or_nan(th.learning_transition, alpha_D, variant=variant)
+        rows.append(dict(panel="main", series="mu", kind=f"theory_{variant}", x=a, y=math.nan,
+                         yerr=math.nan, label=f"learning transition ({variant})"))
+        for n in L_test:
+            a = C.agreement_or_nan(th.mixture_transition, alpha_D, n, variant=variant)
+            rows.append(dict(panel="main", series=f"m_test_L{n}", kind=f"theory_{variant}", x=a,
+                             y=math.nan, yerr=math.nan, label=f"{n}-mixture transition ({variant})"))
+    return rows
+
+
+def snr_curves(alphas: np.ndarray, alpha_D: float = ALPHA_D, L_train: int = L_TRAIN,
+               L_test=L_TEST) -> list[dict]:
+    """One-step SNR estimate ``1 - 2 f_unstable`` (rfhm_theory.md Sec. 4.2) on a fine grid."""
+    from theory import snr
+
+    rows = []
+    fine = np.geomspace(alphas[0], alphas[-1], 60)
+    for key, fn in _snr_functions(snr, L_train, L_test).items():
+        for a in fine:
+            try:
+                f = float(fn(a, alpha_D))
+            except Exception:  # noqa: BLE001 - outside the estimate's domain
+                f = math.nan
+            rows.append(dict(panel="main", series=key, kind="snr", x=float(a), y=1 - 2 * f,
+                             yerr=math.nan, label=f"SNR 1-2f ({key})"))
+    return rows
+
+
+def _snr_functions(snr, L_train, L_test):
+    """Map series -> f(alpha, alpha_D), the predicted unstable fraction (theory.snr)."""
+    out = {"mu": lambda a, aD: snr.unstable_fraction_feature(a, aD, L=L_train),
+           "m_train": lambda a, aD: snr.unstable_fraction_example(a, aD, L=L_train, train=True)}
+    for n in L_test:
+        out[f"m_test_L{n}"] = (lambda a, aD, n=n:
+                               snr.unstable_fraction_example(a, aD, L=L_train, L_test=n))
+    return out
+
+
+def grid(size: str) -> list[dict]:
+    """The simulated parameter points (``montecarlo.rfhm.run_sample`` keywords), largest alpha
+    first (most expensive) for load balance."""
+    s = SIZES[size]
+    return [dict(N=int(N), alpha=float(a), alpha_D=ALPHA_D, L_train=L_TRAIN, L_test=list(L_TEST),
+                 coefficients="sparse")
+            for N in (s["N"], *s["N_extra"]) for a in alpha_grid(size)[::-1]]
+
+
+def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
+    s = SIZES[size]
+    return C.cached_sweep(C.rfhm_task, grid(size), s["samples"], out_dir, NAME, size, seed,
+                          workers=workers,
+                          description=f"{NAME} N={','.join(str(n) for n in (s['N'], *s['N_extra']))}")
+
+
+def reduce(sim_rows: list[dict], size: str, seed: int) -> tuple[list[dict], list[dict]]:
+    """Plotted rows (means, theory lines, SNR curves) and agreement rows."""
+    s = SIZES[size]
+    rows: list[dict] = []
+    agreement: list[dict] = []
+    keys = ["mu", "m_train"] + [f"m_test_L{n}" for n in L_TEST]
+    alphas = None
+    M = {}
+    all_rows, sim_rows = sim_rows, [r for r in sim_rows if r["N"] == s["N"]]
+    for key in keys:
+        xs, mat = ag.samples_matrix([r["alpha"] for r in sim_rows], [r[key] for r in sim_rows])
+        mean, sem, n = ag.sample_means(mat)
+        alphas, M[key] = xs, mat
+        for a, m, e, k in zip(xs, mean, sem, n):
+            rows.append(dict(panel="main", series=key, kind="simulation", x=float(a), y=float(m),
+                             yerr=float(e), label=LABELS[key], n=int(k)))
+    C.log("theory: RS learning and mixture transitions (sq, lin)")
+    lines = theory_lines()
+    rows += lines
+    C.log("theory: signal-to-noise one-step estimates")
+    rows += snr_curves(alphas)
+
+    def th(series):
+        return {r["kind"][len("theory_"):]: r["x"] for r in lines if r["series"] == series}
+
+    C.log("agreement: bootstrap of the 0.9-crossings")
+    common = dict(N=s["N"], alpha_D=ALPHA_D, n_samples=s["samples"], n_boot=s["n_boot"], seed=seed)
+    agreement += ag.crossing_rows(alphas, M["mu"], th("mu"), "learning transition alpha_c (mu)",
+                                  threshold=THRESHOLD, **common)
+    for n in L_TEST:
+        agreement += ag.crossing_rows(alphas, M[f"m_test_L{n}"], th(f"m_test_L{n}"),
+                                      f"generalisation L_test={n} (m_test)", threshold=THRESHOLD,
+                                      **common)
+    agreement += ag.crossing_rows(alphas, M["m_train"], th("m_test_L3"),
+                                  "train re-entrance (m_train, last up-crossing) vs 3-mixture",
+                                  threshold=THRESHOLD, methods=("mean",), which="last", **common)
+    if s["N_extra"]:
+        C.log("agreement: 1/N extrapolation of the transitions")
+        for key, q in [("mu", "learning transition alpha_c (mu)")] + [
+                (f"m_test_L{n}", f"generalisation L_test={n} (m_test)") for n in L_TEST]:
+            agreement += extrapolation_rows(all_rows, key, q, th("mu" if key == "mu" else key), s, seed)
+    n_unconv = sum(1 for r in all_rows if not r.get("converged", True))
+    for r in agreement:
+        r["unconverged_runs"] = n_unconv
+    return rows, agreement
+
+
+def extrapolation_rows(all_rows, key, quantity, theory, s, seed) -> list[dict]:
+    """Isotonic 0.9-crossings at every N (68 % bootstrap intervals), extrapolated linearly in
+    1/N (weights from the interval half-widths); 95 % interval of the intercept."""
+    Ns = sorted({r["N"] for r in all_rows})
+    xs_N, err_N = [], []
+    for N in Ns:
+        sel = [r for r in all_rows if r["N"] == N]
+        xs, mat = ag.samples_matrix([r["alpha"] for r in sel], [r[key] for r in sel])
+        tr = ag.transition(xs, mat, THRESHOLD, method="isotonic", n_boot=s["n_boot"],
+                           seed=np.random.SeedSequence([int(seed), int(N)]).generate_state(1)[0])
+        xs_N.append(tr.value)
+        err_N.append(0.5 * (tr.ci_high - tr.ci_low))
+    try:
+        ex = ag.extrapolate_inverse_n(Ns, xs_N, err_N)
+    except ValueError as exc:
+        C.log(f"extrapolation of {key}: {exc}")
+        return []
+    return [ag.agreement_row(quantity + " N->inf", ex.value, ex.ci_low, ex.ci_high, th, variant,
+                             method="isotonic 0.9-crossing, linear in 1/N", level=ex.level,
+                             N="+".join(str(n) for n in Ns), slope_1_over_N=ex.slope,
+                             chi2_dof=ex.chi2_dof,
+                             per_N=";".join(f"{n}:{x:.4g}" for n, x in zip(Ns, xs_N)))
+            for variant, th in theory.items()]
+
+
+def draw(rows: list[dict], N: int | None = None):
+    fig, ax = new_figure(figsize=(7.6, 4.0))
+    for key, color in COLORS.items():
+        x, y, e = C.series(rows, series=key, kind="simulation")
+        if len(x):
+            ax.errorbar(x, y, yerr=e, color=color, marker="o", ms=3, lw=1.2, capsize=2,
+                        label=LABELS[key])
+        x, y, _ = C.series(rows, series=key, kind="snr")
+        if len(x):
+            ax.plot(x, y, color=color, lw=2.0, ls="-", alpha=0.25)
+        for variant, ls in (("sq", "--"), ("lin", ":")):
+            x, _, _ = C.series(rows, series=key, kind=f"theory_{variant}")
+            for xv in x[np.isfinite(x)]:
+                ax.axvline(xv, color=color, ls=ls, lw=1.0, alpha=0.9)
+    ax.set_xscale("log")
+    ax.set_ylim(-0.05, 1.05)
+    ax.set_xlabel(r"$\alpha = P/N$")
+    ax.set_ylabel("magnetization")
+    title = rf"$\alpha_D = {ALPHA_D}$, sparse $L = {L_TRAIN}$"
+    if N:
+        title += f", $N = {N}$"
+    ax.set_title(title)
+    from matplotlib.lines import Line2D
+
+    handles, labels = ax.get_legend_handles_labels()
+    handles += [Line2D([], [], color="k", ls="--", lw=1), Line2D([], [], color="k", ls=":", lw=1),
+                Line2D([], [], color="k", ls="-", lw=2.0, alpha=0.25)]
+    labels += ["RS transition ('sq')", "RS transition ('lin', [PRL])", "SNR one-step $1-2f$"]
+    ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7,
+              borderaxespad=0.0)
+    fig.subplots_adjust(left=0.09, right=0.70, bottom=0.13, top=0.92)
+    return fig
+
+
+def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
+    """Draw ``rfhm-fig1``; ``from_csv`` redraws from a stored ``rfhm-fig1.csv``."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {list(SIZES)}, got {size!r}")
+    out_dir = Path(out_dir)
+    agreement = None
+    if from_csv is None:
+        C.log(f"{NAME}: simulation (size={size})")
+        sim_rows = simulate(out_dir, size, seed, workers)
+        rows, agreement = reduce(sim_rows, size, seed)
+        C.write_plot_table(out_dir, NAME, rows, size=size, seed=seed,
+                           description=__doc__.splitlines()[0], parameters=dict(SIZES[size], alpha_D=ALPHA_D,
+                                                                               L_train=L_TRAIN,
+                                                                               L_test=list(L_TEST)))
+        src = out_dir / f"{NAME}.csv"
+    else:
+        src = Path(from_csv)
+        C.copy_plot_table(src, out_dir, NAME)
+    rows, meta = C.read_plot_table(out_dir / f"{NAME}.csv")
+    N = (meta.get("parameters") or {}).get("N")
+    fig = C.styled(draw, rows, N)
+    files = C.finish(fig, out_dir, NAME, agreement=agreement, size=size, seed=seed,
+                     description="rfhm-fig1: 0.9-crossings of the simulated magnetisations (68 % "
+                     "bootstrap intervals over samples) vs the RS lines", from_csv=src if from_csv else None)
+    summary = _summary(agreement)
+    return FigureOutput(files=files, agreement=agreement or [], summary=summary)
+
+
+def _summary(agreement) -> str:
+    if not agreement:
+        return ""
+    lines = []
+    for r in agreement:
+        if r["method"].startswith("isotonic") or "re-entrance" in r["quantity"]:
+            lines.append(f"{r['quantity']}: sim {r['simulation']:.4g} [{r['ci_low']:.4g}, "
+                         f"{r['ci_high']:.4g}] vs {r['variant']} {r['theory']:.4g}")
+    return "\n".join(lines)
+
+
+FIGURE = Figure(name=NAME, help="[W] Fig. 1: mu, m_train, m_test vs alpha at alpha_D = 0.005 "
+                "(simulation + RS lines + SNR)", build=build, order=30,
+                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)

@@ -1,0 +1,179 @@
+"""``rfhm-fig3a``: feature magnetisation (dashed) and test-example magnetisation (solid)
+against alpha, for several alpha_D (panels) and numbers of features per example L (colours),
+as in Fig. 3a of the workshop paper [W].
+
+Simulation: ``montecarlo.rfhm.run_sample`` with sparse training coefficients, L_train = L, and
+test examples with L_test = L (the same L), per-alpha sample means with standard errors.
+
+Theory (``rfhm_theory.md`` Sec. 2.8), vertical lines, both variants ('sq' dashed, 'lin'
+dotted; [W] Fig. 3a shows the [PRL] 'lin' learning line):
+
+* the RS learning transition alpha_c(alpha_D) in black (it does not depend on L in the dense
+  theory; the sparse theory replaces kappa1^2 by g_L, Sec. 1.3, a weak dependence);
+* the L-mixture transitions alpha_c^{(L)}(alpha_D) in the colour of L, where they exist
+  (alpha_D < alpha_L^c: none for L = 3 above 0.029942).
+
+Agreement: 0.9-crossings (first upward; isotonic fit) of mu and m_test with 68 % bootstrap
+intervals, against these lines.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .. import agreement as ag
+from ..plotting import new_figure
+from . import Figure, FigureOutput
+from . import _common as C
+
+NAME = "rfhm-fig3a"
+THRESHOLD = 0.9
+L_VALUES = (3, 5, 7)
+
+SIZES = {
+    "tiny": dict(N=500, alpha_Ds=(0.01,), Ls=(3,), alpha_ranges=((0.02, 3.0),), n_alpha=4,
+                 samples=2, n_boot=50),
+    "quick": dict(N=6000, alpha_Ds=(0.005, 0.01, 0.02), Ls=(3, 5, 7),
+                  alpha_ranges=((0.005, 2.0), (0.01, 15.0), (0.02, 6.0)), n_alpha=13, samples=10,
+                  n_boot=300),
+    "paper": dict(N=12000, alpha_Ds=(0.005, 0.01, 0.02, 0.04), Ls=(3, 5, 7),
+                  alpha_ranges=((0.002, 3.0), (0.005, 14.0), (0.01, 10.0), (0.02, 10.0)),
+                  n_alpha=24, samples=40, n_boot=1000),
+}
+"""Per alpha_D (same order): the alpha range of its panel (log grid of ``n_alpha`` points).
+Paper: N = 12000 rather than [W]'s 32000, because N P < 2^31 (int32 fields) and the L = 7
+mixture line at alpha_D = 0.01 lies at alpha ~ 9."""
+
+L_COLORS = {1: "C7", 3: "C3", 5: "C4", 7: "C5", 9: "C2"}
+
+
+def alpha_grid(size: str, panel: int) -> np.ndarray:
+    s = SIZES[size]
+    lo, hi = s["alpha_ranges"][panel]
+    return np.geomspace(lo, hi, s["n_alpha"])
+
+
+def grid(size: str) -> list[dict]:
+    """The simulated parameter points, expensive (large P) first."""
+    s = SIZES[size]
+    points = [dict(N=s["N"], alpha=float(a), alpha_D=float(aD), L_train=int(L), L_test=[int(L)],
+                   coefficients="sparse")
+              for i, aD in enumerate(s["alpha_Ds"]) for a in alpha_grid(size, i)[::-1] for L in s["Ls"]]
+    points.sort(key=lambda p: -p["alpha"])
+    return points
+
+
+def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
+    s = SIZES[size]
+    return C.cached_sweep(C.rfhm_task, grid(size), s["samples"], out_dir, NAME, size, seed,
+                          workers=workers, description=f"{NAME} N={s['N']}")
+
+
+def reduce(sim_rows, size: str, seed: int):
+    from theory import rfhm as th
+
+    s = SIZES[size]
+    rows: list[dict] = []
+    agreement: list[dict] = []
+    for aD in s["alpha_Ds"]:
+        panel = f"alpha_D={aD:g}"
+        C.log(f"theory: RS lines at alpha_D = {aD:g}")
+        learn = {v: C.agreement_or_nan(th.learning_transition, aD, variant=v) for v in ("sq", "lin")}
+        for v, a in learn.items():
+            rows.append(dict(panel=panel, alpha_D=aD, L="", series="mu", kind=f"theory_{v}", x=a,
+                             y=math.nan, yerr=math.nan))
+        for L in s["Ls"]:
+            mix = {v: C.agreement_or_nan(th.mixture_transition, aD, L, variant=v) for v in ("sq", "lin")}
+            for v, a in mix.items():
+                rows.append(dict(panel=panel, alpha_D=aD, L=L, series="m_test", kind=f"theory_{v}", x=a,
+                                 y=math.nan, yerr=math.nan))
+            sel = [r for r in sim_rows if r["alpha_D"] == aD and r["L_train"] == L]
+            common = dict(N=s["N"], alpha_D=aD, L=L, n_samples=s["samples"], n_boot=s["n_boot"], seed=seed)
+            for key, series, theory, q in (("mu", "mu", learn, "learning transition (mu)"),
+                                           (f"m_test_L{L}", "m_test", mix,
+                                            f"generalisation L_test={L} (m_test)")):
+                xs, mat = ag.samples_matrix([r["alpha"] for r in sel], [r[key] for r in sel])
+                mean, sem, n = ag.sample_means(mat)
+                for a, m, e, k in zip(xs, mean, sem, n):
+                    rows.append(dict(panel=panel, alpha_D=aD, L=L, series=series, kind="simulation",
+                                     x=float(a), y=float(m), yerr=float(e), n=int(k)))
+                agreement += ag.crossing_rows(xs, mat, theory, q, threshold=THRESHOLD, **common)
+    return rows, agreement
+
+
+def draw(rows, N=None):
+    panels = list(C.by_series(rows, "panel"))
+    fig, axes = new_figure(1, len(panels), figsize=(3.2 * len(panels) + 0.6, 3.4), sharey=True,
+                           squeeze=False)
+    for ax, (panel,) in zip(axes[0], panels):
+        prow = [r for r in rows if r["panel"] == panel]
+        Ls = sorted({r["L"] for r in prow if r["kind"] == "simulation"})
+        for L in Ls:
+            col = L_COLORS.get(L, "k")
+            for series, ls, mk in (("mu", "--", "s"), ("m_test", "-", "o")):
+                x, y, e = C.series(prow, series=series, L=L, kind="simulation")
+                lab = (rf"$\mu$, $L={L}$" if series == "mu" else rf"$m^{{\rm test}}$, $L={L}$")
+                ax.errorbar(x, y, yerr=e, color=col, ls=ls, marker=mk, ms=2.5, lw=1.1, capsize=1.5,
+                            label=lab)
+            for v, ls in (("sq", "--"), ("lin", ":")):
+                x, _, _ = C.series(prow, series="m_test", L=L, kind=f"theory_{v}")
+                for xv in x[np.isfinite(x)]:
+                    ax.axvline(xv, color=col, ls=ls, lw=0.9)
+        for v, ls in (("sq", "--"), ("lin", ":")):
+            x, _, _ = C.series(prow, series="mu", kind=f"theory_{v}")
+            for xv in x[np.isfinite(x)]:
+                ax.axvline(xv, color="k", ls=ls, lw=0.9)
+        ax.set_xscale("log")
+        ax.set_ylim(-0.05, 1.05)
+        ax.set_xlabel(r"$\alpha$")
+        aD = panel.split("=")[1]
+        ax.set_title(rf"$\alpha_D = {aD}$")
+    axes[0][0].set_ylabel("magnetization")
+    from matplotlib.lines import Line2D
+
+    Ls = sorted({r["L"] for r in rows if r["kind"] == "simulation"})
+    handles = [Line2D([], [], color=L_COLORS.get(L, "k"), lw=2) for L in Ls]
+    labels = [f"$L = {L}$" for L in Ls]
+    handles += [Line2D([], [], color="gray", ls="--", marker="s", ms=3),
+                Line2D([], [], color="gray", ls="-", marker="o", ms=3)]
+    labels += [r"$\mu$ (feature)", r"$m^{\rm test}$"]
+    axes[0][0].legend(handles, labels, loc="upper left", fontsize=7)
+    if N:
+        fig.suptitle(rf"sparse training with $L$ features per example, test examples with "
+                     rf"$L_{{\rm test}} = L$, $N = {N}$.  Vertical lines: RS transitions ('sq' dashed, "
+                     "'lin' dotted; black: learning, coloured: $L$-mixtures)", fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
+    """Draw ``rfhm-fig3a``; ``from_csv`` redraws from a stored ``rfhm-fig3a.csv``."""
+    if size not in SIZES:
+        raise ValueError(f"size must be one of {list(SIZES)}, got {size!r}")
+    out_dir = Path(out_dir)
+    agreement = None
+    if from_csv is None:
+        C.log(f"{NAME}: simulation (size={size})")
+        sim_rows = simulate(out_dir, size, seed, workers)
+        rows, agreement = reduce(sim_rows, size, seed)
+        params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in SIZES[size].items()}
+        C.write_plot_table(out_dir, NAME, rows, size=size, seed=seed,
+                           description=__doc__.splitlines()[0], parameters=params)
+    else:
+        C.copy_plot_table(Path(from_csv), out_dir, NAME)
+    rows, meta = C.read_plot_table(out_dir / f"{NAME}.csv")
+    fig = C.styled(draw, rows, (meta.get("parameters") or {}).get("N"))
+    files = C.finish(fig, out_dir, NAME, agreement=agreement, size=size, seed=seed,
+                     description="rfhm-fig3a: 0.9-crossings of mu and m_test (68 % bootstrap "
+                     "intervals) vs the RS learning and L-mixture lines",
+                     from_csv=Path(from_csv) if from_csv else None)
+    return FigureOutput(files=files, agreement=agreement or [])
+
+
+FIGURE = Figure(name=NAME, help="[W] Fig. 3a: mu (dashed) and m_test (solid) vs alpha for several "
+                "alpha_D (panels) and L (colours), with the RS lines of both variants",
+                build=build, order=35, add_arguments=C.add_from_csv_argument,
+                options_from_args=C.options_from_args)
