@@ -221,3 +221,16 @@ def styled(draw: Callable, *args, **kwargs):
 
     with plt.rc_context(STYLE):
         return draw(*args, **kwargs)
+
+
+def add_simulation_arguments(parser) -> None:
+    """``--no-simulation`` and ``--workers`` for theory figures that overlay cheap simulation
+    points (``compare.overlays``)."""
+    parser.add_argument("--no-simulation", dest="simulate", action="store_false",
+                        help="draw the theory lines only (no simulation points)")
+    parser.add_argument("--workers", type=int, default=None,
+                        help="simulation processes (default: all cores; 1 for --size tiny)")
+
+
+def simulation_options(args) -> dict:
+    return {"simulate": args.simulate, "workers": args.workers}

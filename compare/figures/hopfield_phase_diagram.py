@@ -8,8 +8,11 @@ Lines (``theory.hopfield``, ``rfhm_theory.md`` Sec. 3.3-3.4):
 * T_c (blue, dashed): below it retrieval is the global minimum of the free energy;
 * T_3, T_5, T_7 (red, violet, brown): stability lines of symmetric mixtures of 3, 5, 7 patterns.
 
-Pure theory: no simulation, no agreement table.  ``NAME.csv`` holds every plotted point
-(``line, n, alpha, T, binding``) and the key numbers as rows with ``line = "point:<name>"``.
+``NAME.csv`` holds every plotted line point (``line, n, alpha, T, binding``) and the key numbers
+as rows with ``line = "point:<name>"``.  Unless ``simulate=False`` (``--no-simulation``), cheap
+simulation points of a standard Hopfield network are drawn over the lines
+(:func:`compare.overlays.hopfield_points`; ``NAME_simulation.csv``) and the simulated T = 0
+capacity is compared with alpha_c in ``NAME_agreement.csv``.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 from ..datasets import write_table
 from ..plotting import new_figure, save_figure
 from . import Figure, FigureOutput
+from ._common import add_simulation_arguments, simulation_options
 
 NAME = "hopfield-phase-diagram"
 POINTS = {"tiny": 8, "quick": 60, "paper": 120}
@@ -41,7 +45,7 @@ def compute(size: str = "quick"):
     return H.phase_diagram(points=POINTS[size], n_list=N_LIST)
 
 
-def draw(diagram, out_dir: Path):
+def draw(diagram, out_dir: Path, decorate=None):
     import matplotlib.pyplot as plt
 
     from ..plotting import STYLE as RC
@@ -63,6 +67,8 @@ def draw(diagram, out_dir: Path):
         ax.text(0.115, 0.82, "SG", ha="center", va="center")
         ax.text(0.026, 0.45, "R", ha="center", va="center", color="C0")
         ax.text(0.077, 0.27, "R + SG", ha="center", va="center", color="C0")
+        if decorate is not None:
+            decorate(ax)
         ax.set_xlim(0.0, 0.16)
         ax.set_ylim(0.0, 1.25)
         ax.set_xlabel(r"$\alpha$")
@@ -73,7 +79,8 @@ def draw(diagram, out_dir: Path):
     return save_figure(fig, out_dir, NAME)
 
 
-def build(out_dir, size: str = "quick", seed: int = 0) -> FigureOutput:
+def build(out_dir, size: str = "quick", seed: int = 0, simulate: bool = True,
+          workers=None) -> FigureOutput:
     out_dir = Path(out_dir)
     diagram = compute(size)
     rows = diagram.rows()
@@ -88,12 +95,22 @@ def build(out_dir, size: str = "quick", seed: int = 0) -> FigureOutput:
                     "value in column alpha).",
         parameters={"points_per_line": POINTS[size], "n_list": list(N_LIST)},
     )
-    files = draw(diagram, out_dir) + [csv, csv.with_suffix(".json")]
+    sim_files, agreement = [], []
+
+    def decorate(ax):
+        if simulate:
+            from ..overlays import overlay
+
+            f, a = overlay("hopfield", ax, out_dir, NAME, size, seed, workers)
+            sim_files.extend(f)
+            agreement.extend(a)
+
+    files = draw(diagram, out_dir, decorate) + [csv, csv.with_suffix(".json")] + sim_files
     p = diagram.points
     summary = (f"alpha_c={p['alpha_c']:.6f} m_c={p['m_c']:.4f} alpha_g={p['alpha_g']:.5f} "
                + " ".join(f"alpha_{n}^c={p[f'capacity_{n}']:.6f} T_{n}(0)={p[f'T_{n}_zero_load']:.4f}"
                           for n in N_LIST))
-    return FigureOutput(files=files, agreement=[], summary=summary)
+    return FigureOutput(files=files, agreement=agreement, summary=summary)
 
 
 FIGURE = Figure(
@@ -101,5 +118,7 @@ FIGURE = Figure(
     help="AGS phase diagram of the Hopfield model (T vs alpha: T_g, T_M, T_c, n = 3, 5, 7 "
          "mixture lines), as [W] Fig. 2 top",
     build=build,
+    add_arguments=add_simulation_arguments,
+    options_from_args=simulation_options,
     order=10,
 )

@@ -22,6 +22,7 @@ import numpy as np
 from compare.datasets import write_table
 from compare.figures import Figure, FigureOutput
 from compare.plotting import new_figure, save_figure
+from compare.figures._common import add_simulation_arguments, simulation_options
 from theory import rfhm
 
 NAME = "rfhm-phase-diagram"
@@ -30,7 +31,8 @@ _COLORS = {1: "tab:blue", 3: "tab:red", 5: "tab:purple", 7: "tab:brown"}
 _ALPHA_RANGE = (0.01, 1e3)
 
 
-def build(out_dir, size="quick", seed=0, variant="both", storage="both", orders=(3, 5, 7)):
+def build(out_dir, size="quick", seed=0, variant="both", storage="both", orders=(3, 5, 7),
+          simulate=True, workers=None):
     if variant not in ("sq", "lin", "both"):
         raise ValueError(f"variant must be 'sq', 'lin' or 'both', got {variant!r}")
     if storage not in ("with_t", "no_t", "both", "none"):
@@ -43,7 +45,7 @@ def build(out_dir, size="quick", seed=0, variant="both", storage="both", orders=
     storages = {"both": ["with_t", "no_t"], "none": []}.get(storage, [storage])
     alphas = np.geomspace(*_ALPHA_RANGE, npts)
     rows = []
-    fig, ax = new_figure(figsize=(7.0, 3.9))
+    fig, ax = new_figure(figsize=(7.6, 3.9))
     for n in (1, *orders):
         for v in variants:
             ad = np.array([rfhm.mixture_spinodal(a, n, v) for a in alphas])
@@ -63,23 +65,28 @@ def build(out_dir, size="quick", seed=0, variant="both", storage="both", orders=
                 lw=1.3, label=f"storage line ({st.replace('_', '-')})")
         rows += [{"line": "storage", "n": 1, "variant": "sq", "storage": st, "alpha": a,
                   "alpha_D": d} for a, d in zip(a_s, ad_grid)]
+    sim_files, agreement = [], []
+    if simulate:
+        from compare.overlays import overlay
+
+        sim_files, agreement = overlay("rfhm", ax, out_dir, NAME, size, seed, workers)
     ax.set_xscale("log")
-    ax.set_xlim(*_ALPHA_RANGE)
+    ax.set_xlim(5e-3 if simulate else _ALPHA_RANGE[0], _ALPHA_RANGE[1])
     ax.set_ylim(0.0, 0.15)
     ax.set_xlabel(r"$\alpha = P/N$")
     ax.set_ylabel(r"$\alpha_D = D/N$")
     ax.set_title("RFHM, T = 0, RS: learning, mixture and storage lines", fontsize=9)
     ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7, ncol=1)
-    fig.subplots_adjust(right=0.68)
+    fig.subplots_adjust(right=0.64)
     files = save_figure(fig, out_dir, NAME)
     csv = write_table(out_dir / f"{NAME}.csv", rows, command=f"hopfield-phases figure {NAME}",
                       seed=None, description="[W] Fig. 2 bottom: RS T=0 lines of the RFHM",
                       parameters={"size": size, "variant": variant, "storage": storage,
                                   "orders": list(orders)})
-    files += [csv, csv.with_suffix(".json")]
+    files += [csv, csv.with_suffix(".json")] + list(sim_files)
     summary = "; ".join(f"alpha_D^c(alpha=inf, n={n}) = {rfhm.alpha_inf_capacity(n):.6f}"
                         for n in (1, *orders))
-    return FigureOutput(files=files, agreement=[], summary=summary)
+    return FigureOutput(files=files, agreement=agreement, summary=summary)
 
 
 def _add_arguments(p):
@@ -87,10 +94,11 @@ def _add_arguments(p):
                    help="dpdh form: sq (solid), lin (dashed), or both (default)")
     p.add_argument("--storage", choices=("with_t", "no_t", "both", "none"), default="both",
                    help="storage line(s) to draw (default both)")
+    add_simulation_arguments(p)
 
 
 def _options(args):
-    return {"variant": args.variant, "storage": args.storage}
+    return {"variant": args.variant, "storage": args.storage, **simulation_options(args)}
 
 
 FIGURE = Figure(name=NAME, help="[W] Fig. 2 bottom: learning line, n = 3, 5, 7 mixture lines and "

@@ -22,6 +22,7 @@ import numpy as np
 
 from ..datasets import write_table
 from ..plotting import new_figure, save_figure
+from ._common import add_simulation_arguments, simulation_options
 from . import Figure, FigureOutput
 
 NAME = "ts-phase-diagram"
@@ -68,7 +69,7 @@ def compute(size="quick", p=3, T_teacher=2.0):
     return rows, dict(p=p, T_teacher=T_teacher, lambda_sp=lam_sp, lambda_c=lam_c, T_eR=TeR)
 
 
-def draw(rows, meta, out_dir: Path):
+def draw(rows, meta, out_dir: Path, decorate=None):
     import matplotlib.pyplot as plt
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
@@ -110,6 +111,8 @@ def draw(rows, meta, out_dir: Path):
             else:
                 ax.axhline(meta["T_teacher"], color="k", lw=0.6, ls="-.", label=r"$T=T^*$")
                 ax.set_title(f"(b) fixed teacher $T^*={meta['T_teacher']:g}$, p = {meta['p']}")
+            if decorate is not None:
+                decorate(ax, panel)
             ax.set_xlabel(r"load $\alpha = M p!/N^{p-1}$")
             ax.set_ylabel("student temperature $T$")
             ax.set_xlim(al.min(), al.max())
@@ -128,10 +131,26 @@ def draw(rows, meta, out_dir: Path):
     return save_figure(fig, out_dir, NAME)
 
 
-def build(out_dir, size="quick", seed=0, p=3, T_teacher=2.0) -> FigureOutput:
+def build(out_dir, size="quick", seed=0, p=3, T_teacher=2.0, simulate=True, workers=None) -> FigureOutput:
+    """Theory phases; with ``simulate`` (and p = 3, the overlay's order) Metropolis points from
+    planted and random starts are drawn on both panels (:func:`compare.overlays.ts_points`,
+    written to ``NAME_simulation.csv`` and ``NAME-fixed_simulation.csv``)."""
     out_dir = Path(out_dir)
     rows, meta = compute(size, p=p, T_teacher=T_teacher)
-    files = draw(rows, meta, out_dir)
+    sim_files = []
+
+    def decorate(ax, panel):
+        if simulate and p == 3:
+            from ..overlays import overlay
+
+            if panel == "NL":
+                f, _ = overlay("ts", ax, out_dir, NAME, size, seed, workers)
+            else:
+                f, _ = overlay("ts", ax, out_dir, f"{NAME}-fixed", size, seed, workers,
+                               T_teacher=T_teacher)
+            sim_files.extend(f)
+
+    files = draw(rows, meta, out_dir, decorate) + sim_files
     csv = write_table(out_dir / f"{NAME}.csv", rows, seed=None,
                       description="dense teacher-student phase diagram (teacher_student_theory.md Sec. 4-7)",
                       parameters=dict(size=size, **meta))
@@ -145,10 +164,11 @@ def _add_arguments(parser):
     parser.add_argument("--p", type=int, default=3, help="interaction order p >= 3 (default 3)")
     parser.add_argument("--T-teacher", dest="T_teacher", type=float, default=2.0,
                         help="teacher temperature of panel (b) (default 2)")
+    add_simulation_arguments(parser)
 
 
 def _options(args):
-    return {"p": args.p, "T_teacher": args.T_teacher}
+    return {"p": args.p, "T_teacher": args.T_teacher, **simulation_options(args)}
 
 
 FIGURE = Figure(name=NAME, help="dense teacher-student phase diagram (alpha, T): Nishimori line and fixed T*",
