@@ -298,7 +298,10 @@ def transition(x, samples, threshold: float = 0.9, *, method: str = "isotonic",
                     B[i, : len(cols)] = M[i, cols[pick]]
             boot[b] = _crossing(x, B, threshold, method, log, which, direction)
     good = boot[np.isfinite(boot)]
-    if len(good):
+    # An interval is reported only when the data themselves cross the threshold and at least
+    # half of the replicas do: otherwise the transition lies off the grid and the few replicas
+    # that cross would give a misleadingly narrow interval.
+    if np.isfinite(value) and len(good) >= 0.5 * n_boot:
         lo, hi = np.quantile(good, [(1 - level) / 2, (1 + level) / 2])
     else:
         lo = hi = math.nan

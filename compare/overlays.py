@@ -42,9 +42,9 @@ __all__ = ["hopfield_points", "draw_hopfield_points", "rfhm_points", "draw_rfhm_
 SIZES = {
     "hopfield": {
         "tiny": dict(N=200, alphas=(0.05, 0.15), temperatures=(0.0, 0.5), samples=2, sweeps=30),
-        "quick": dict(N=1000, alphas=(0.02, 0.05, 0.08, 0.11, 0.13, 0.145, 0.155),
+        "quick": dict(N=1000, alphas=(0.02, 0.05, 0.08, 0.11, 0.13, 0.145, 0.155, 0.17, 0.19),
                       temperatures=(0.0, 0.2, 0.4, 0.6, 0.8, 1.0), samples=3, sweeps=60),
-        "paper": dict(N=4000, alphas=tuple(np.round(np.arange(0.01, 0.1551, 0.005), 3)),
+        "paper": dict(N=4000, alphas=tuple(np.round(np.arange(0.01, 0.2001, 0.005), 3)),
                       temperatures=tuple(np.round(np.arange(0.0, 1.2001, 0.1), 2)), samples=5,
                       sweeps=200),
     },

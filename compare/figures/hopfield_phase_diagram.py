@@ -69,7 +69,7 @@ def draw(diagram, out_dir: Path, decorate=None):
         ax.text(0.077, 0.27, "R + SG", ha="center", va="center", color="C0")
         if decorate is not None:
             decorate(ax)
-        ax.set_xlim(0.0, 0.16)
+        ax.set_xlim(0.0, 0.2)
         ax.set_ylim(0.0, 1.25)
         ax.set_xlabel(r"$\alpha$")
         ax.set_ylabel(r"$T$")
