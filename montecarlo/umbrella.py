@@ -40,7 +40,6 @@ Cost: windows * (equilibration + sweeps) sweeps of O(N M) each; memory N*M bytes
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np

@@ -24,7 +24,6 @@ agreement (locations of the maxima, the free-entropy difference between them, th
 
 from __future__ import annotations
 
-import math
 import shlex
 import sys
 from pathlib import Path

@@ -234,3 +234,40 @@ def add_simulation_arguments(parser) -> None:
 
 def simulation_options(args) -> dict:
     return {"simulate": args.simulate, "workers": args.workers}
+
+
+def build_simulation_figure(name: str, out_dir, size: str, seed: int, *, sizes: dict,
+                            simulate: Callable, reduce: Callable, draw: Callable,
+                            parameters: Callable[[], dict], plot_description: str,
+                            agreement_description: str,
+                            draw_args: Callable = lambda rows, meta: (rows, meta.get("parameters")),
+                            from_csv=None, workers=None, stage: str = "simulation"
+                            ) -> tuple[list[Path], list[dict]]:
+    """The pipeline shared by the simulation figures.
+
+    1. ``simulate(out_dir, size, seed, workers)`` -> per-sample rows (cached sweep);
+    2. ``reduce(sim_rows, size, seed)`` -> (plotted rows, agreement rows), written to
+       ``NAME.csv`` (+ sidecar with ``parameters()``);
+    3. the figure is always drawn from ``NAME.csv`` read back from disk, with
+       ``draw(*draw_args(rows, meta))``, so ``from_csv`` (which skips 1-2 and copies the table)
+       gives byte-identical PNG/PDF.
+
+    Returns ``(files, agreement rows)``.
+    """
+    if size not in sizes:
+        raise ValueError(f"size must be one of {list(sizes)}, got {size!r}")
+    out_dir = Path(out_dir)
+    agreement = None
+    if from_csv is None:
+        log(f"{name}: {stage} (size={size})")
+        rows, agreement = reduce(simulate(out_dir, size, seed, workers), size, seed)
+        write_plot_table(out_dir, name, rows, size=size, seed=seed, description=plot_description,
+                         parameters=parameters())
+    else:
+        copy_plot_table(Path(from_csv), out_dir, name)
+    rows, meta = read_plot_table(out_dir / f"{name}.csv")
+    fig = styled(draw, *draw_args(rows, meta))
+    files = finish(fig, out_dir, name, agreement=agreement, size=size, seed=seed,
+                   description=agreement_description,
+                   from_csv=Path(from_csv) if from_csv else None)
+    return files, agreement or []

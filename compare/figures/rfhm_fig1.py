@@ -233,30 +233,15 @@ def draw(rows: list[dict], N: int | None = None):
 
 def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
     """Draw ``rfhm-fig1``; ``from_csv`` redraws from a stored ``rfhm-fig1.csv``."""
-    if size not in SIZES:
-        raise ValueError(f"size must be one of {list(SIZES)}, got {size!r}")
-    out_dir = Path(out_dir)
-    agreement = None
-    if from_csv is None:
-        C.log(f"{NAME}: simulation (size={size})")
-        sim_rows = simulate(out_dir, size, seed, workers)
-        rows, agreement = reduce(sim_rows, size, seed)
-        C.write_plot_table(out_dir, NAME, rows, size=size, seed=seed,
-                           description=__doc__.splitlines()[0], parameters=dict(SIZES[size], alpha_D=ALPHA_D,
-                                                                               L_train=L_TRAIN,
-                                                                               L_test=list(L_TEST)))
-        src = out_dir / f"{NAME}.csv"
-    else:
-        src = Path(from_csv)
-        C.copy_plot_table(src, out_dir, NAME)
-    rows, meta = C.read_plot_table(out_dir / f"{NAME}.csv")
-    N = (meta.get("parameters") or {}).get("N")
-    fig = C.styled(draw, rows, N)
-    files = C.finish(fig, out_dir, NAME, agreement=agreement, size=size, seed=seed,
-                     description="rfhm-fig1: 0.9-crossings of the simulated magnetisations (68 % "
-                     "bootstrap intervals over samples) vs the RS lines", from_csv=src if from_csv else None)
-    summary = _summary(agreement)
-    return FigureOutput(files=files, agreement=agreement or [], summary=summary)
+    files, agreement = C.build_simulation_figure(
+        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
+        parameters=lambda: dict(SIZES[size], alpha_D=ALPHA_D, L_train=L_TRAIN, L_test=list(L_TEST)),
+        plot_description=__doc__.splitlines()[0],
+        agreement_description="rfhm-fig1: 0.9-crossings of the simulated magnetisations (68 % "
+        "bootstrap intervals over samples) vs the RS lines",
+        draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
+        from_csv=from_csv, workers=workers)
+    return FigureOutput(files=files, agreement=agreement, summary=_summary(agreement))
 
 
 def _summary(agreement) -> str:

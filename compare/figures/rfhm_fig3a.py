@@ -151,26 +151,14 @@ def draw(rows, N=None):
 
 def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
     """Draw ``rfhm-fig3a``; ``from_csv`` redraws from a stored ``rfhm-fig3a.csv``."""
-    if size not in SIZES:
-        raise ValueError(f"size must be one of {list(SIZES)}, got {size!r}")
-    out_dir = Path(out_dir)
-    agreement = None
-    if from_csv is None:
-        C.log(f"{NAME}: simulation (size={size})")
-        sim_rows = simulate(out_dir, size, seed, workers)
-        rows, agreement = reduce(sim_rows, size, seed)
-        params = {k: (list(v) if isinstance(v, tuple) else v) for k, v in SIZES[size].items()}
-        C.write_plot_table(out_dir, NAME, rows, size=size, seed=seed,
-                           description=__doc__.splitlines()[0], parameters=params)
-    else:
-        C.copy_plot_table(Path(from_csv), out_dir, NAME)
-    rows, meta = C.read_plot_table(out_dir / f"{NAME}.csv")
-    fig = C.styled(draw, rows, (meta.get("parameters") or {}).get("N"))
-    files = C.finish(fig, out_dir, NAME, agreement=agreement, size=size, seed=seed,
-                     description="rfhm-fig3a: 0.9-crossings of mu and m_test (68 % bootstrap "
-                     "intervals) vs the RS learning and L-mixture lines",
-                     from_csv=Path(from_csv) if from_csv else None)
-    return FigureOutput(files=files, agreement=agreement or [])
+    files, agreement = C.build_simulation_figure(
+        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
+        parameters=lambda: dict(SIZES[size]), plot_description=__doc__.splitlines()[0],
+        agreement_description="rfhm-fig3a: 0.9-crossings of mu and m_test (68 % bootstrap "
+        "intervals) vs the RS learning and L-mixture lines",
+        draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
+        from_csv=from_csv, workers=workers)
+    return FigureOutput(files=files, agreement=agreement)
 
 
 FIGURE = Figure(name=NAME, help="[W] Fig. 3a: mu (dashed) and m_test (solid) vs alpha for several "

@@ -267,25 +267,13 @@ def draw(rows, params=None):
 
 def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
     """Draw ``ts-landscape``; ``from_csv`` redraws from a stored ``ts-landscape.csv``."""
-    if size not in SIZES:
-        raise ValueError(f"size must be one of {list(SIZES)}, got {size!r}")
-    out_dir = Path(out_dir)
-    agreement = None
-    if from_csv is None:
-        C.log(f"{NAME}: umbrella sampling (size={size})")
-        sim_rows = simulate(out_dir, size, seed, workers)
-        rows, agreement = reduce(sim_rows, size, seed)
-        C.write_plot_table(out_dir, NAME, rows, size=size, seed=seed,
-                           description=__doc__.splitlines()[0], parameters=dict(SIZES[size], p=P_ORDER))
-    else:
-        C.copy_plot_table(Path(from_csv), out_dir, NAME)
-    rows, meta = C.read_plot_table(out_dir / f"{NAME}.csv")
-    fig = C.styled(draw, rows, meta.get("parameters"))
-    files = C.finish(fig, out_dir, NAME, agreement=agreement, size=size, seed=seed,
-                     description="ts-landscape: retrieval maximum and barrier of V(q*), umbrella "
-                     "sampling (68 % block-bootstrap intervals) vs RS theory at N = inf and at the "
-                     "realised coupling", from_csv=Path(from_csv) if from_csv else None)
-    return FigureOutput(files=files, agreement=agreement or [])
+    files, agreement = C.build_simulation_figure(
+        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
+        parameters=lambda: dict(SIZES[size], p=P_ORDER), plot_description=__doc__.splitlines()[0],
+        agreement_description="ts-landscape: retrieval maximum and barrier of V(q*), umbrella "
+        "sampling (68 % block-bootstrap intervals) vs RS theory at N = inf and at the realised "
+        "coupling", from_csv=from_csv, workers=workers, stage="umbrella sampling")
+    return FigureOutput(files=files, agreement=agreement)
 
 
 FIGURE = Figure(name=NAME, help="p = 3 teacher-student overlap landscape V(q*): RS theory vs "
