@@ -436,12 +436,41 @@ def _v_nodes(n_nodes: int = 300):
     return v, wv
 
 
+def _latent_chain(dq, t, alpha, alpha_D, spow):
+    """Steps 3-5 of doc Sec. 2.8, shared by the stored example (Sec. 2.6) and the dense unseen
+    example (Sec. 2.7): given ``dq`` and the latent overlap ``t`` (0 for no-t), the closed-form
+    Delta1 (larger root of ``Delta1^2 - (a + b0 - kappa1^2 dq) Delta1 + a b0 = 0`` with
+    ``a = alpha_T kappa1^2 dq``, ``b0 = 1 - kappa*^2 dq``, requiring Delta1 > a, i.e. E > 0), then
+    E, dp, dph, B, P_d (with ``t^2/alpha_D``), dpdh, qhat0, ``s_new = sqrt(alpha qhat0)`` and
+    ``tau = alpha_T dph t``.  Returns None off the physical branch."""
+    aT = alpha / alpha_D
+    a = aT * _K1 * dq
+    b0 = 1.0 - _KS * dq
+    bq = a + b0 - _K1 * dq
+    disc = bq * bq - 4.0 * a * b0
+    if disc < 0:
+        return None
+    Delta1 = 0.5 * (bq + math.sqrt(disc))
+    if not (Delta1 > a and Delta1 > 0):
+        return None
+    E = 1.0 - a / Delta1
+    dph = _K1 / Delta1
+    B = aT * dq**2 * _K1 / (Delta1**spow * E**2)
+    den = 1.0 - B * _K1
+    if den <= 0:
+        return None
+    P_d = (t * t / alpha_D + 1.0 / E**2 + B * _KS) / den
+    dpdh = _K1 * (_KS + _K1 * P_d) / Delta1**spow
+    qhat0 = _KS * (_KS + _K1 * P_d) / Delta1**2 + (dpdh + aT * dph**2) / E**2
+    return dict(E=E, Delta1=Delta1, dp=dq / E, dph=dph, P_d=P_d, dpdh=dpdh, qhat0=qhat0,
+                s_new=math.sqrt(alpha * qhat0), tau=aT * dph * t)
+
+
 def _example_eval(u, w, alpha, alpha_D, variant, with_t):
     """Residuals and order parameters of the T = 0 stored-example equations at ``(u, w)``
     (doc Sec. 2.8 steps 1-5).  Returns ``(residuals, values)``; residuals are nan off the
     physical branch."""
     v, wv = _v_nodes()
-    aT = alpha / alpha_D
     s_pow = _power(variant)
     arg = u + w * v
     erf_ = special.erf(arg / math.sqrt(2.0))
@@ -453,31 +482,12 @@ def _example_eval(u, w, alpha, alpha_D, variant, with_t):
         return bad
     s = m / u
     dq = g / s
-    a = aT * _K1 * dq
-    b0 = 1.0 - _KS * dq
-    bq = a + b0 - _K1 * dq
-    disc = bq * bq - 4.0 * a * b0
-    if disc < 0:
+    c = _latent_chain(dq, t if with_t else 0.0, alpha, alpha_D, s_pow)
+    if c is None:
         return bad
-    Delta1 = 0.5 * (bq + math.sqrt(disc))
-    if not (Delta1 > a and Delta1 > 0):
-        return bad
-    E = 1.0 - a / Delta1
-    dp = dq / E
-    dph = _K1 / Delta1
-    B = aT * dq**2 * _K1 / (Delta1**s_pow * E**2)
-    den = 1.0 - B * _K1
-    if den <= 0:
-        return bad
-    tt = t if with_t else 0.0
-    P_d = (tt**2 / alpha_D + 1.0 / E**2 + B * _KS) / den
-    dpdh = _K1 * (_KS + _K1 * P_d) / Delta1**s_pow
-    qhat0 = _KS * (_KS + _K1 * P_d) / Delta1**2 + (dpdh + aT * dph**2) / E**2
-    s_new = math.sqrt(alpha * qhat0)
-    tau = aT * dph * tt
-    res = np.array([s_new / s - 1.0, tau / s_new - w])
-    vals = dict(m=m, t=t, dq=dq, dp=dp, qhat0=qhat0, dph=dph, dpdh=dpdh, P_d=P_d, E=E,
-                Delta1=Delta1, tau=tau, mhat0=tau, y=u)
+    res = np.array([c["s_new"] / s - 1.0, c["tau"] / c["s_new"] - w])
+    vals = dict(m=m, t=t, dq=dq, dp=c["dp"], qhat0=c["qhat0"], dph=c["dph"], dpdh=c["dpdh"],
+                P_d=c["P_d"], E=c["E"], Delta1=c["Delta1"], tau=c["tau"], mhat0=c["tau"], y=u)
     return res, vals
 
 
@@ -794,35 +804,18 @@ def _dense_test_eval(w, s, alpha, alpha_D, variant):
     chain as for the stored example (doc Sec. 2.8 steps 3-5, t^2/alpha_D in P_d).
     Returns None off the physical branch, else ``(r_s, ratio, values)`` with
     ``ratio = (tau/s_new)/w``."""
-    aT = alpha / alpha_D
     spow = _power(variant)
     root = math.sqrt(1.0 + w * w)
     t = KAPPA1 * w / root
     g = KAPPA1 / root
     dq = g / s
-    a = aT * _K1 * dq
-    b0 = 1.0 - _KS * dq
-    bq = a + b0 - _K1 * dq
-    disc = bq * bq - 4.0 * a * b0
-    if disc < 0:
+    c = _latent_chain(dq, t, alpha, alpha_D, spow)
+    if c is None:
         return None
-    Delta1 = 0.5 * (bq + math.sqrt(disc))
-    if not (Delta1 > a and Delta1 > 0):
-        return None
-    E = 1.0 - a / Delta1
-    dph = _K1 / Delta1
-    B = aT * dq**2 * _K1 / (Delta1**spow * E**2)
-    den = 1.0 - B * _K1
-    if den <= 0:
-        return None
-    P_d = (t * t / alpha_D + 1.0 / E**2 + B * _KS) / den
-    dpdh = _K1 * (_KS + _K1 * P_d) / Delta1**spow
-    qhat0 = _KS * (_KS + _K1 * P_d) / Delta1**2 + (dpdh + aT * dph**2) / E**2
-    s_new = math.sqrt(alpha * qhat0)
-    tau = aT * dph * t
-    vals = dict(m=2.0 / math.pi * math.atan(w), t=t, dq=dq, dp=dq / E, qhat0=qhat0, dph=dph,
-                dpdh=dpdh, P_d=P_d, E=E, Delta1=Delta1, tau=tau, mhat0=tau, y=w)
-    return s_new / s - 1.0, tau / (s_new * w), vals
+    vals = dict(m=2.0 / math.pi * math.atan(w), t=t, dq=dq, dp=c["dp"], qhat0=c["qhat0"],
+                dph=c["dph"], dpdh=c["dpdh"], P_d=c["P_d"], E=c["E"], Delta1=c["Delta1"],
+                tau=c["tau"], mhat0=c["tau"], y=w)
+    return c["s_new"] / s - 1.0, c["tau"] / (c["s_new"] * w), vals
 
 
 def dense_test_state(alpha, alpha_D, variant="sq"):
