@@ -19,7 +19,7 @@ import time
 
 import numpy as np
 
-from theory import hopfield as H
+from hopfield_phases.theory import hopfield as H
 
 TARGET_S = 30.0
 

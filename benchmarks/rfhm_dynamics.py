@@ -63,8 +63,8 @@ SEEDS = (0, 1, 2, 3, 4)
 def _child(variant: str, N: int, alpha: float, seed: int) -> dict:
     import numpy as np
 
-    from montecarlo.rfhm import build_instance
-    from montecarlo.zero_temperature import build_J_float32, relax_bits, relax_float32, relax_int8
+    from hopfield_phases.montecarlo.rfhm import build_instance
+    from hopfield_phases.montecarlo.zero_temperature import build_J_float32, relax_bits, relax_float32, relax_int8
 
     def run(v, N, alpha, seed):
         t0, w0 = time.process_time(), time.perf_counter()

@@ -11,7 +11,7 @@ import time
 
 import numpy as np
 
-from theory import rfhm
+from hopfield_phases.theory import rfhm
 
 
 def _timed(fn):

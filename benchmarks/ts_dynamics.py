@@ -26,7 +26,7 @@ import time
 import numba as nb
 import numpy as np
 
-from montecarlo import teacher_student as tsm
+from hopfield_phases.montecarlo import teacher_student as tsm
 
 
 @nb.njit(cache=True, fastmath=True)

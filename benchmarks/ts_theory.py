@@ -18,7 +18,7 @@ from collections import Counter
 
 import numpy as np
 
-from theory import teacher_student as ts
+from hopfield_phases.theory import teacher_student as ts
 
 
 def main(argv=None):

@@ -52,6 +52,9 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
+    from hopfield_phases import __version__
+
+    parser.add_argument("--version", action="version", version=f"hopfield-phases {__version__}")
     root = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     theory = root.add_parser(

@@ -85,8 +85,8 @@ def _sweep(task, grid, samples, out_dir, name, size, seed, workers):
 def hopfield_task(params: dict, sample: int, seed) -> dict:
     """Standard Hopfield network, P = round(alpha N) random +-1 patterns (site-major int8),
     started from pattern 0: final (T = 0) or time-averaged (T > 0) overlap with it."""
-    from montecarlo.metropolis import metropolis
-    from montecarlo.zero_temperature import relax_int8
+    from hopfield_phases.montecarlo.metropolis import metropolis
+    from hopfield_phases.montecarlo.zero_temperature import relax_int8
 
     N, alpha, T = int(params["N"]), float(params["alpha"]), float(params["T"])
     P = max(1, int(round(alpha * N)))
@@ -123,7 +123,7 @@ def hopfield_points(out_dir, size: str = "quick", seed: int = 0, workers=None):
     agreement = []
     zero = [r for r in sim if r["T"] == 0.0]
     if len({r["alpha"] for r in zero}) >= 2:
-        from theory import hopfield as H
+        from hopfield_phases.theory import hopfield as H
 
         xs, M = ag.samples_matrix([r["alpha"] for r in zero], [r["m"] for r in zero])
         tr = ag.transition(xs, M, 0.9, method="isotonic", direction="down", log=False, n_boot=300,
@@ -155,7 +155,7 @@ def rfhm_points(out_dir, size: str = "quick", seed: int = 0, workers=None):
     """Learning onsets and storage collapses from dense-coefficient simulations at a few
     alpha_D: ``rows`` with ``overlay, transition (learning|storage), alpha_D, alpha, alpha_lo,
     alpha_hi`` and agreement rows against the RS lines."""
-    from theory import rfhm as th
+    from hopfield_phases.theory import rfhm as th
 
     from .figures import _common as C
 
@@ -214,7 +214,7 @@ def ts_points(out_dir, size: str = "quick", seed: int = 0, workers=None, T_teach
     """Planted and random starts of the p-body student at a grid of (alpha, T) (T* = T by
     default: the Nishimori line).  ``rows``: ``overlay, start, alpha, T, T_teacher, q_star,
     q_star_std, r_sample, N``.  No agreement rows (qualitative at these N)."""
-    from montecarlo.teacher_student import sweep_task
+    from hopfield_phases.montecarlo.teacher_student import sweep_task
 
     s = _check_size("ts", size)
     grid = [dict(p=s["p"], N=s["N"], alpha=float(a), T=float(T),
@@ -266,7 +266,7 @@ def overlay(kind: str, ax, out_dir, name: str, size: str = "quick", seed: int = 
     there are agreement rows, ``OUT/NAME_agreement.csv`` (gathered by ``report``).  ``kind`` is
     ``"hopfield"``, ``"rfhm"`` or ``"ts"``; ``options`` go to the points function (e.g.
     ``T_teacher`` for ``"ts"``).  Returns ``(files, agreement)``."""
-    from .datasets import write_table
+    from hopfield_phases._core.tables import write_table
 
     if kind not in _KINDS:
         raise ValueError(f"kind must be one of {list(_KINDS)}, got {kind!r}")

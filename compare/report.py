@@ -13,7 +13,7 @@ import math
 import os
 from pathlib import Path
 
-from .datasets import read_table
+from hopfield_phases._core.tables import read_table
 
 #: columns shown first (in this order) when present; the others follow.
 _FIRST = ["quantity", "simulation", "ci_low", "ci_high", "theory", "variant",

@@ -28,7 +28,7 @@ import numpy as np
 from numba import njit
 
 from .rng import new_state, next_double, shuffle
-from .validation import integer, nonnegative
+from hopfield_phases._core.validation import integer, nonnegative
 from .zero_temperature import _dot_i8_m, _init_overlaps_int8
 
 __all__ = ["MetropolisResult", "metropolis"]

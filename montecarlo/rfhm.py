@@ -34,7 +34,7 @@ import numpy as np
 
 from . import patterns
 from .sweep import run_sweep
-from .validation import check_memory, choice, integer, positive, probability
+from hopfield_phases._core.validation import check_memory, choice, integer, positive, probability
 from .zero_temperature import TIE_RULES, choose_kernel, kernel_memory, relax_bits, relax_int8
 
 __all__ = ["SampleResult", "Instance", "build_instance", "run_sample", "sample_task", "sweep",

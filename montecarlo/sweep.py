@@ -76,7 +76,6 @@ large-P points start first and the pool stays balanced).  The output does not de
 from __future__ import annotations
 
 import csv
-import datetime as _dt
 import hashlib
 import io
 import itertools
@@ -84,17 +83,22 @@ import json
 import math
 import os
 import platform
-import subprocess
 import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import numpy as np
 
+from hopfield_phases._core.provenance import git_commit as _git_commit
+from hopfield_phases._core.provenance import utc_now, version as _version
+from hopfield_phases._core.tables import csv_line as _csv_line
+from hopfield_phases._core.tables import format_value as _fmt
+from hopfield_phases._core.tables import parse_value as _parse
+from hopfield_phases._core.tables import write_json as _write_sidecar
+
 __all__ = ["run_sweep", "read_sweep", "seed_for", "expand_grid", "canonical_params"]
 
-_REPO = Path(__file__).resolve().parent.parent
 
 
 # ---------------------------------------------------------------------------------------
@@ -151,48 +155,6 @@ def expand_grid(grid) -> list[dict]:
     return out
 
 
-# ---------------------------------------------------------------------------------------
-# CSV formatting
-# ---------------------------------------------------------------------------------------
-def _fmt(v) -> str:
-    v = _to_python(v) if not isinstance(v, str) else v
-    if isinstance(v, bool):
-        return "True" if v else "False"
-    if isinstance(v, float):
-        return "nan" if math.isnan(v) else repr(v)
-    if isinstance(v, int):
-        return str(v)
-    if v is None:
-        return ""
-    if isinstance(v, list):
-        return json.dumps(v, separators=(",", ":"))
-    return str(v)
-
-
-def _parse(v: str):
-    if v == "":
-        return None
-    for cast in (int, float):
-        try:
-            return cast(v)
-        except ValueError:
-            pass
-    if v in ("True", "False"):
-        return v == "True"
-    if v.startswith("["):
-        try:
-            return json.loads(v)
-        except json.JSONDecodeError:
-            pass
-    return v
-
-
-def _csv_line(values: Sequence[str]) -> str:
-    buf = io.StringIO()
-    csv.writer(buf, lineterminator="\n").writerow(values)
-    return buf.getvalue()
-
-
 def _read_existing(path: Path) -> tuple[list[str], list[dict[str, str]]]:
     """Header and raw (string) rows of an existing CSV; drops an incomplete last line."""
     if not path.exists() or path.stat().st_size == 0:
@@ -216,37 +178,6 @@ def read_sweep(out) -> list[dict]:
     """Rows of a sweep CSV as dicts, with ints, floats, booleans and JSON lists parsed."""
     header, rows = _read_existing(Path(out)) if Path(out).exists() else ([], [])
     return [{k: _parse(v) for k, v in r.items()} for r in rows]
-
-
-# ---------------------------------------------------------------------------------------
-# provenance (montecarlo must not import compare: written here)
-# ---------------------------------------------------------------------------------------
-def _version() -> str:
-    try:
-        from importlib import metadata
-
-        return metadata.version("hopfield-phases")
-    except Exception:  # pragma: no cover
-        return "0+unknown"
-
-
-def _git_commit() -> str:
-    try:
-        commit = subprocess.run(["git", "-C", str(_REPO), "rev-parse", "HEAD"],
-                                capture_output=True, text=True, timeout=5).stdout.strip()
-        if not commit:
-            return "unknown"
-        dirty = subprocess.run(["git", "-C", str(_REPO), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=5).stdout.strip()
-        return commit + ("+dirty" if dirty else "")
-    except (OSError, subprocess.SubprocessError):
-        return "unknown"
-
-
-def _write_sidecar(path: Path, record: dict) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(record, indent=1, default=str) + "\n")
-    os.replace(tmp, path)
 
 
 # ---------------------------------------------------------------------------------------
@@ -404,7 +335,7 @@ def run_sweep(task, grid, samples, out, *, workers=None, executor="local", sched
         "version": _version(),
         "git_commit": _git_commit(),
         "seed": master_seed,
-        "date": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+        "date": utc_now(),
         "python": platform.python_version(),
         "numpy": np.__version__,
         "description": description,

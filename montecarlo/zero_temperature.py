@@ -85,7 +85,7 @@ from numba import njit
 from .prefetch import PREFETCH_DISTANCE, prefetch_row
 from .patterns import transpose64
 from .rng import new_state, shuffle
-from .validation import check_memory, choice, integer
+from hopfield_phases._core.validation import check_memory, choice, integer
 
 __all__ = ["TIE_RULES", "KERNELS", "Relaxation", "relax", "relax_brute", "relax_int16", "relax_float32",
            "relax_int8", "relax_bits", "build_K_int16", "build_J_float32", "choose_kernel",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from compare import agreement as ag
+from hopfield_phases.compare import agreement as ag
 
 
 def _noisy_step(rng, x, x_c, spread, n_samples, noise=0.03, low=0.0, high=1.0):

@@ -6,9 +6,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from compare import figures
-from compare.cli import main
-from compare.datasets import read_table
+from hopfield_phases.compare import figures
+from hopfield_phases.compare.cli import main
+from hopfield_phases._core.tables import read_table
 
 REPO = Path(__file__).resolve().parent.parent
 ALL = list(figures.registry())
@@ -87,7 +87,7 @@ def test_reproduce_and_report_reuse_cache(tmp_path, monkeypatch, capsys):
     before = sweep.read_bytes()
 
     # a rerun must reuse every finished simulation row: the task may not be called
-    from compare.figures import _common
+    from hopfield_phases.compare.figures import _common
 
     def boom(*a, **k):
         raise AssertionError("simulation rerun although cached")
@@ -110,7 +110,7 @@ def test_reproduce_rejects_unknown_figure(tmp_path, capsys):
 def test_reference_datasets_regenerate_at_tiny_size(tmp_path):
     """data/ holds the quick-size reference tables; the same code path regenerates them
     (here at size tiny) with the same columns and provenance fields."""
-    from compare.commands.reproduce import export_reference_data
+    from hopfield_phases.compare.commands.reproduce import export_reference_data
 
     committed = sorted((REPO / "data").glob("ref_*.csv"))
     assert committed, "no reference datasets in data/"
@@ -131,8 +131,8 @@ def test_reference_datasets_regenerate_at_tiny_size(tmp_path):
 @pytest.mark.parametrize("kind", ["hopfield", "rfhm", "ts"])
 def test_overlays_tiny(tmp_path, kind):
     """Each overlay simulates (cached), returns plottable rows and draws them onto an Axes."""
-    from compare import overlays
-    from compare.plotting import new_figure, save_figure
+    from hopfield_phases.compare import overlays
+    from hopfield_phases.compare.plotting import new_figure, save_figure
 
     rows, agreement = getattr(overlays, f"{kind}_points")(tmp_path, "tiny", 0, workers=1)
     assert rows and all(r["overlay"] == kind for r in rows)
@@ -147,7 +147,7 @@ def test_overlays_tiny(tmp_path, kind):
 
 
 def test_gallery_from_tiny_run(tiny_dir, tmp_path):
-    from compare.report import write_gallery
+    from hopfield_phases.compare.report import write_gallery
 
     out, _ = tiny_dir
     md = write_gallery(out, tmp_path / "gallery.md", size="tiny")
@@ -165,17 +165,17 @@ def test_simulation_grids_are_valid(name, size):
     L <= D, memory) before anything long is started."""
     import importlib
 
-    from montecarlo.rfhm import validate_parameters
+    from hopfield_phases.montecarlo.rfhm import validate_parameters
 
-    mod = importlib.import_module(f"compare.figures.{name}")
+    mod = importlib.import_module(f"hopfield_phases.compare.figures.{name}")
     for p in mod.grid(size):
         validate_parameters(p["N"], p["alpha"], p["alpha_D"], p["L_train"],
                             tuple(p["L_test"]), p["coefficients"])
 
 
 def test_overlay_one_call_writes_tables(tmp_path):
-    from compare import overlays
-    from compare.plotting import new_figure
+    from hopfield_phases.compare import overlays
+    from hopfield_phases.compare.plotting import new_figure
 
     fig, ax = new_figure()
     files, agreement = overlays.overlay("hopfield", ax, tmp_path, "hopfield-phase-diagram", "tiny",

@@ -4,7 +4,7 @@ import mpmath as mp
 import numpy as np
 import pytest
 
-from theory import gaussian as g
+from hopfield_phases.theory import gaussian as g
 
 mp.mp.dps = 30
 

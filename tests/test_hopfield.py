@@ -16,8 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from scipy import optimize, special
 
-from theory import hopfield as H
-from theory.solvers import NoSolution, fixed_point
+from hopfield_phases.theory import hopfield as H
+from hopfield_phases.theory.solvers import NoSolution, fixed_point
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -340,7 +340,7 @@ def test_critical_temperature_random_arguments(alpha, line, n):
 
 
 def test_cli_csv_and_json(capsys):
-    from compare.cli import main
+    from hopfield_phases.compare.cli import main
 
     assert main(["theory", "hopfield", "--summary", "--n", "3"]) == 0
     out = capsys.readouterr().out.splitlines()
@@ -355,7 +355,7 @@ def test_cli_csv_and_json(capsys):
 
 
 def test_reference_dataset_matches_theory():
-    from compare.datasets import read_table
+    from hopfield_phases._core.tables import read_table
 
     path = REPO / "data" / "ags_lines.csv"
     rows, meta = read_table(path)

@@ -6,12 +6,12 @@ import tracemalloc
 import numpy as np
 import pytest
 
-from montecarlo import patterns as pt
-from montecarlo import rng as xr
-from montecarlo import zero_temperature as zt
-from montecarlo.metropolis import metropolis
-from montecarlo.rfhm import run_sample, sample_task, sweep, validate_parameters
-from montecarlo.sweep import read_sweep, seed_for
+from hopfield_phases.montecarlo import patterns as pt
+from hopfield_phases.montecarlo import rng as xr
+from hopfield_phases.montecarlo import zero_temperature as zt
+from hopfield_phases.montecarlo.metropolis import metropolis
+from hopfield_phases.montecarlo.rfhm import run_sample, sample_task, sweep, validate_parameters
+from hopfield_phases.montecarlo.sweep import read_sweep, seed_for
 
 # --------------------------------------------------------------------------------------------
 # random numbers
@@ -315,7 +315,7 @@ def test_run_sample_deterministic_and_kernel_independent():
 
 
 def test_corrupted_start():
-    from montecarlo.rfhm import build_instance
+    from hopfield_phases.montecarlo.rfhm import build_instance
 
     inst, _ = build_instance(1000, 0.05, 0.01, L_test=(3,), seed=1, initial_overlap=0.8)
     ov = (inst.starts.astype(int) * inst.targets).sum(axis=1) / 1000
@@ -398,7 +398,7 @@ def test_rfhm_sweep_workers_independent(tmp_path):
 
 
 def test_cli_simulate_rfhm(tmp_path):
-    from compare.cli import main
+    from hopfield_phases.compare.cli import main
 
     out = tmp_path / "cli.csv"
     rc = main(["simulate", "rfhm", "--N", "300", "--alpha-D", "0.02", "--alpha", "0.05:0.5:2:log",

@@ -14,8 +14,8 @@ import math
 import numpy as np
 import pytest
 
-from theory import rfhm
-from theory.mixtures import g_of_y, m_of_y
+from hopfield_phases.theory import rfhm
+from hopfield_phases.theory.mixtures import g_of_y, m_of_y
 
 CAP1, CAP3 = 0.137906, 0.029942
 
@@ -31,7 +31,7 @@ def test_alpha_inf_capacities_literal():
 
 @pytest.mark.parametrize("n", [1, 3, 5])
 def test_alpha_inf_capacity_matches_hopfield_module(n):
-    hopfield = pytest.importorskip("theory.hopfield")
+    hopfield = pytest.importorskip("hopfield_phases.theory.hopfield")
     assert rfhm.alpha_inf_capacity(n) == pytest.approx(hopfield.capacity(n), rel=1e-6)
 
 
@@ -258,7 +258,7 @@ def test_finite_T_free_energy_is_stationary(alpha, alpha_D, beta, n):
 
 
 def test_cli_lines(capsys):
-    from compare.cli import main
+    from hopfield_phases.compare.cli import main
 
     assert main(["theory", "rfhm", "learning-line", "--alpha-D", "0.02", "0.2", "--variant", "both"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
@@ -273,8 +273,8 @@ def test_cli_lines(capsys):
 
 
 def test_phase_diagram_figure_tiny(tmp_path):
-    from compare.datasets import read_table
-    from compare.figures import get
+    from hopfield_phases._core.tables import read_table
+    from hopfield_phases.compare.figures import get
 
     out = get("rfhm-phase-diagram").build(tmp_path, size="tiny", variant="sq", storage="with_t")
     names = {p.name for p in out.files}

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from scipy import integrate, special
 
-from theory import rfhm, snr
+from hopfield_phases.theory import rfhm, snr
 
 
 def test_a_L_and_g_L_values():

@@ -3,7 +3,7 @@ import math
 import numpy as np
 import pytest
 
-from theory import solvers as s
+from hopfield_phases.theory import solvers as s
 
 
 def test_fixed_point_converges_and_reports():

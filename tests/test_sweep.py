@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from montecarlo.sweep import demo_task, expand_grid, read_sweep, run_sweep, seed_for
+from hopfield_phases.montecarlo.sweep import demo_task, expand_grid, read_sweep, run_sweep, seed_for
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -90,7 +90,7 @@ def test_dask_missing_is_clear_error(tmp_path):
 
 _SCRIPT = textwrap.dedent("""
     import sys
-    from montecarlo.sweep import demo_task, run_sweep
+    from hopfield_phases.montecarlo.sweep import demo_task, run_sweep
     grid = [{"x": float(x), "sleep": 0.05} for x in range(6)]
     run_sweep(demo_task, grid, 5, sys.argv[1], workers=2, master_seed=3, progress=False)
 """)

@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from scipy import integrate, special
 
-from theory import example_retrieval as er
-from theory import spin_glass as sg
-from theory import teacher as tt
-from theory import teacher_student as ts
-from theory import ts_covariance as tc
-from theory import ts_pprime as pp
+from hopfield_phases.theory import example_retrieval as er
+from hopfield_phases.theory import spin_glass as sg
+from hopfield_phases.theory import teacher as tt
+from hopfield_phases.theory import teacher_student as ts
+from hopfield_phases.theory import ts_covariance as tc
+from hopfield_phases.theory import ts_pprime as pp
 
 LN2 = math.log(2.0)
 
@@ -403,7 +403,7 @@ def test_nonconvergence_is_reported():
 
 
 def test_cli_smoke(capsys):
-    from compare.cli import main
+    from hopfield_phases.compare.cli import main
 
     assert main(["theory", "ts", "thresholds", "--p", "3", "--format", "json"]) == 0
     out = capsys.readouterr().out
@@ -447,7 +447,7 @@ def test_negative_entropy_only_where_rs_is_unstable_off_nl():
 @pytest.mark.slow
 @pytest.mark.parametrize("name", ["ts-phase-diagram", "ts-pinf", "ts-entropy"])
 def test_figures_tiny(tmp_path, name):
-    from compare import figures
+    from hopfield_phases.compare import figures
 
     out = figures.get(name).build(tmp_path, size="tiny")
     for ext in ("png", "pdf", "csv", "json"):
@@ -456,7 +456,7 @@ def test_figures_tiny(tmp_path, name):
 
 
 def test_entropy_figure_tiny_runs(tmp_path):
-    from compare import figures
+    from hopfield_phases.compare import figures
 
     out = figures.get("ts-entropy").build(tmp_path, size="tiny")
     assert "negative-entropy grid points: 0" in out.summary

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from montecarlo import teacher_sampling as tsamp
-from montecarlo import teacher_student as tsm
+from hopfield_phases.montecarlo import teacher_sampling as tsamp
+from hopfield_phases.montecarlo import teacher_student as tsm
 
 
 # --------------------------------------------------------------------------- helpers
@@ -124,7 +124,7 @@ def test_k_histogram_chi_square_N20():
 
 def test_coupling_ratio_independent_implementation():
     """r_N agrees with theory.teacher.coupling_ratio (written independently) and -> 1."""
-    theory_teacher = pytest.importorskip("theory.teacher")
+    theory_teacher = pytest.importorskip("hopfield_phases.theory.teacher")
     for N in (50, 100, 400):
         for Tt in (2.0, 3.0):
             assert tsamp.coupling_ratio(N, 3, Tt) == pytest.approx(
@@ -287,8 +287,8 @@ def test_autocorrelation_time_ar1():
 def rs_q_star(p, lam, mu, q0=1.0):
     """RS saddle (doc Sec. 3.3) by damped iteration from (q*, q) = (q0, q0):
     q* = E tanh h, q = E tanh^2 h, h = mu p q*^{p-1} + sqrt(lam p q^{p-1}) z."""
-    from theory.gaussian import expect_tanh, expect_tanh2
-    from theory.solvers import fixed_point
+    from hopfield_phases.theory.gaussian import expect_tanh, expect_tanh2
+    from hopfield_phases.theory.solvers import fixed_point
 
     def update(x):
         qs, q = np.clip(x, 0.0, 1.0)
@@ -330,7 +330,7 @@ def test_planted_q_star_matches_rs_at_realized_coupling(alpha, T, phase, tol):
 # --------------------------------------------------------------------------- umbrella / WHAM
 def test_wham_exactly_solvable():
     """i.i.d. samples of known biased laws P(x) exp(-b_w(x)): WHAM recovers ln P and f_w."""
-    from montecarlo.umbrella import bias_reduced, wham
+    from hopfield_phases.montecarlo.umbrella import bias_reduced, wham
 
     N = 40
     x = -1 + 2 * np.arange(N + 1) / N
@@ -364,7 +364,7 @@ def logsumexp_(a):
 
 def test_umbrella_tiny_student_matches_enumeration():
     """Umbrella + WHAM on N = 10 reproduces the exact P(q*) from all 2^10 student states."""
-    from montecarlo.umbrella import landscape
+    from hopfield_phases.montecarlo.umbrella import landscape
 
     N, p, alpha, T = 10, 3, 4.0, 4.0  # double-well P(q*) spanning ~25 e-folds
     res = landscape(p, N, alpha, T, 2.0, centers=np.linspace(-1, 1, 11), k=4.0,
@@ -417,8 +417,8 @@ def test_slow_landscape_matches_rs_at_realized_coupling():
     """Umbrella + WHAM landscape, p = 3, N = 100, T = T* = 3, alpha = 10.6 (lambda = 1.178 ~
     lambda_c): V_mc agrees with the RS V(q*) at mu -> r_sample mu (rms after a constant shift
     < 0.025 on q* in [0, 0.95]); the N = inf curve (r = 1) is clearly worse."""
-    from compare.commands.ts_sim import landscape_agreement, theory_landscape
-    from montecarlo.umbrella import landscape
+    from hopfield_phases.compare.commands.ts_sim import landscape_agreement, theory_landscape
+    from hopfield_phases.montecarlo.umbrella import landscape
 
     res = landscape(3, 100, 10.6, 3.0, 3.0, sweeps=600, equilibration=100, seed=0, n_boot=5)
     V_rs = theory_landscape(3, 10.6, 3.0, 3.0, res.q, res.r_sample)
@@ -431,8 +431,8 @@ def test_slow_landscape_matches_rs_at_realized_coupling():
 
 # --------------------------------------------------------------------------- CLI
 def test_cli_ts_and_landscape(tmp_path):
-    from compare.cli import main
-    from montecarlo.sweep import read_sweep
+    from hopfield_phases.compare.cli import main
+    from hopfield_phases.montecarlo.sweep import read_sweep
 
     out = tmp_path / "ts.csv"
     rc = main(["simulate", "ts", "--p", "3", "--N", "30", "--alpha", "1:4:2", "--T", "2",
@@ -455,7 +455,7 @@ def test_cli_ts_and_landscape(tmp_path):
 
 
 def test_cli_bad_input(tmp_path, capsys):
-    from compare.cli import main
+    from hopfield_phases.compare.cli import main
 
     rc = main(["simulate", "ts", "--p", "3", "--N", "30", "--alpha", "x", "--T", "2",
                "--T-teacher", "2", "--out", str(tmp_path / "a.csv")])

@@ -23,7 +23,7 @@ import numpy as np
 from scipy import stats
 
 from . import teacher as _teacher
-from . import validation as v
+from hopfield_phases._core import validation as v
 from .solvers import fixed_point
 
 __all__ = ["symmetric_mixture"]

@@ -71,7 +71,7 @@ from scipy import optimize
 from . import gaussian as gauss
 from .mixtures import g_of_y, m_of_y, zeta_law
 from .solvers import ConvergenceError, NoSolution
-from .validation import choice, integer, nonnegative, odd_integer, positive, real
+from hopfield_phases._core.validation import choice, integer, nonnegative, odd_integer, positive, real
 
 __all__ = [
     "STATES",

@@ -21,7 +21,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import special
 
-from .validation import odd_integer
+from hopfield_phases._core.validation import odd_integer
 
 __all__ = ["zeta_law", "m_of_y", "g_of_y", "dm_dy", "dg_dy", "gaussian_pdf"]
 

@@ -57,7 +57,7 @@ from scipy import optimize, special
 from . import gaussian
 from .mixtures import g_of_y, gaussian_pdf, m_of_y, zeta_law
 from .solvers import NoSolution, continue_branch, find_boundary, fixed_point, polish_root
-from .validation import choice, nonnegative, odd_integer, positive
+from hopfield_phases._core.validation import choice, nonnegative, odd_integer, positive
 
 __all__ = [
     "KAPPA1_SQ",

@@ -33,7 +33,7 @@ import numpy as np
 from scipy import special, stats
 
 from . import rfhm
-from .validation import choice, integer, odd_integer, positive
+from hopfield_phases._core.validation import choice, integer, odd_integer, positive
 
 __all__ = [
     "KAPPA1",

@@ -39,7 +39,7 @@ import numpy as np
 from scipy import optimize, special
 
 from . import gaussian as G
-from . import validation as v
+from hopfield_phases._core import validation as v
 from .ts_covariance import Covariance, distinct
 
 __all__ = ["SpinGlassResult", "one_step_rsb", "phi_1rsb", "q1_equation", "solve_q1", "dphi_dx"]

@@ -34,7 +34,7 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize, special
 
-from . import validation as v
+from hopfield_phases._core import validation as v
 
 __all__ = [
     "TeacherBranches",

@@ -50,7 +50,7 @@ from scipy import optimize, special
 
 from . import gaussian as G
 from . import teacher as _teacher
-from . import validation as v
+from hopfield_phases._core import validation as v
 from .solvers import NoSolution, SolverResult, find_boundary, fixed_point, polish_root
 from .spin_glass import one_step_rsb
 from .ts_covariance import INTERACTIONS, Covariance, for_interaction

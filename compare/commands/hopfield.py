@@ -33,7 +33,7 @@ def _alphas(args):
 
 
 def _run(args) -> int:
-    from theory import hopfield as H
+    from hopfield_phases.theory import hopfield as H
 
     if args.solve is not None:
         alpha, T = args.solve
@@ -61,7 +61,7 @@ def _run(args) -> int:
                               n_list=tuple(args.n) if args.n else (3, 5, 7), points=args.points)
     rows = diagram.rows()
     if args.out:
-        from ..datasets import write_table
+        from hopfield_phases._core.tables import write_table
 
         path = write_table(
             args.out, rows, command=_command(args), seed=None,

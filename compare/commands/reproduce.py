@@ -104,7 +104,7 @@ def export_reference_data(out, data_dir, *, size: str = "quick", seed: int = 0,
     ``DATA/ref_NAME.csv`` with a provenance sidecar.  With ``draw=True`` the figures are drawn
     first into ``OUT/NAME`` (cached sweeps are reused); the documented command is
     ``hopfield-phases reproduce --size quick --data-dir data``."""
-    from ..datasets import read_table, write_table
+    from hopfield_phases._core.tables import read_table, write_table
 
     reg = _figures.registry()
     names = [n for n in (names or REFERENCE_FIGURES) if n in reg]

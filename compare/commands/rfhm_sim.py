@@ -66,7 +66,7 @@ def _L_list(text: str, name: str) -> list:
 
 
 def _run(args) -> int:
-    from montecarlo.rfhm import sweep
+    from hopfield_phases.montecarlo.rfhm import sweep
 
     Ns = parse_values(args.N, "--N", int)
     alphas = parse_values(args.alpha, "--alpha")

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from theory import rfhm
+from hopfield_phases.theory import rfhm
 
 from .output import add_format_argument, print_rows
 

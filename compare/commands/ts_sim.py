@@ -70,8 +70,8 @@ def rs_q_star(p, alpha, T, T_teacher, r=1.0, interaction="distinct", start="plan
     exist); 'random': the state reached from q* = 0+ (P for the distinct-index student,
     since P is always locally stable at p >= 3; the unique small-q* state for the literal one).
     """
-    from theory import teacher_student as tt
-    from theory.ts_covariance import for_interaction
+    from hopfield_phases.theory import teacher_student as tt
+    from hopfield_phases.theory.ts_covariance import for_interaction
 
     if T <= 0:
         return float("nan")
@@ -109,7 +109,7 @@ def theory_landscape(p, alpha, T, T_teacher, q, r=1.0, interaction="distinct"):
 
     mu = r alpha/(T T*) is realised by passing T*/r as the teacher temperature.
     """
-    from theory import teacher_student as tt
+    from hopfield_phases.theory import teacher_student as tt
 
     q = np.asarray(q, dtype=float)
     out = np.full(q.shape, np.nan)
@@ -151,9 +151,9 @@ def _command_line() -> str:
 
 
 def _run_ts(args) -> int:
-    from montecarlo import teacher_sampling as tsamp
-    from montecarlo import teacher_student as tsm
-    from montecarlo.sweep import read_sweep, run_sweep
+    from hopfield_phases.montecarlo import teacher_sampling as tsamp
+    from hopfield_phases.montecarlo import teacher_student as tsm
+    from hopfield_phases.montecarlo.sweep import read_sweep, run_sweep
 
     Ns = parse_list(args.N, "--N", int)
     alphas = parse_list(args.alpha, "--alpha")
@@ -191,7 +191,7 @@ def _run_ts(args) -> int:
                     description="dense teacher-student MC (teacher_student_theory.md Sec. 12)")
     print(out)
     if args.theory:
-        from compare.datasets import write_table
+        from hopfield_phases._core.tables import write_table
 
         rows = []
         for r in read_sweep(out):
@@ -204,8 +204,8 @@ def _run_ts(args) -> int:
 
 
 def _run_landscape(args) -> int:
-    from compare.datasets import write_table
-    from montecarlo.umbrella import landscape
+    from hopfield_phases._core.tables import write_table
+    from hopfield_phases.montecarlo.umbrella import landscape
 
     centers = parse_list(args.windows, "--windows")
     res = landscape(args.p, args.N, args.alpha, args.T, args.T_teacher, centers=centers, k=args.k,

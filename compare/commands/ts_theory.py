@@ -42,7 +42,7 @@ def _grid(text, name):
 
 
 def _point(args):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     rows = []
     for a in _grid(args.alpha, "alpha"):
@@ -55,7 +55,7 @@ def _point(args):
 
 
 def _thresholds(args):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     rows = []
     for p in args.p:
@@ -72,7 +72,7 @@ def _thresholds(args):
 
 
 def _boundary(args):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     temps = _grid(args.T, "T")
     vals = ts.boundary(args.p, args.kind, args.T_teacher, temps, eR_definition=args.eR_definition,
@@ -89,7 +89,7 @@ def _boundary(args):
 
 
 def _teacher(args):
-    from theory import teacher as t
+    from hopfield_phases.theory import teacher as t
 
     rows = []
     for p in args.p:
@@ -103,7 +103,7 @@ def _teacher(args):
 
 
 def _rN(args):
-    from theory import teacher as t
+    from hopfield_phases.theory import teacher as t
 
     rows = []
     for Ts in args.T_teacher:
@@ -117,7 +117,7 @@ def _rN(args):
 
 
 def _diagram(args):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     d = ts.phase_diagram(args.p, _grid(args.alpha, "alpha"), _grid(args.T, "T"), args.T_teacher,
                          interaction=args.interaction, eR_definition=args.eR_definition)
@@ -126,7 +126,7 @@ def _diagram(args):
 
 
 def _zero_t(args):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     z = ts.zero_temperature(args.p, args.alpha, args.T_teacher)
     rows = [dict(kind="T=0 formulas (doc Sec. 9)", T=0.0, q_star=z["q_star"], C=z["C"], energy=z["e0"],
@@ -144,7 +144,7 @@ def _zero_t(args):
 
 
 def _landscape(args):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     qs = np.array(_grid(args.q_star, "q_star"))
     V = ts.landscape(args.p, args.alpha, args.T, args.T_teacher, qs, interaction=args.interaction)
@@ -153,7 +153,7 @@ def _landscape(args):
 
 
 def _pprime(args):
-    from theory import ts_pprime as pp
+    from hopfield_phases.theory import ts_pprime as pp
 
     rows = []
     for pr in args.p_prime:
@@ -164,7 +164,7 @@ def _pprime(args):
 
 
 def _mixture(args):
-    from theory import example_retrieval as er
+    from hopfield_phases.theory import example_retrieval as er
 
     rows = [er.symmetric_mixture(args.p, M, T, args.T_teacher) for T in _grid(args.T, "T") for M in args.M]
     print_rows(rows, args.format)

@@ -27,7 +27,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from ..datasets import read_table, write_table
+from hopfield_phases._core.tables import read_table, write_table
 from ..plotting import save_figure
 
 __all__ = ["cached_sweep", "write_plot_table", "read_plot_table", "finish", "log",
@@ -57,7 +57,7 @@ def cached_sweep(task: Callable, grid, samples, out_dir: Path, name: str, size: 
 
     The CSV is the simulation cache: rows already present are not recomputed (``run_sweep``
     matches on the parameter values and the sample index, and refuses a different seed)."""
-    from montecarlo.sweep import read_sweep, run_sweep
+    from hopfield_phases.montecarlo.sweep import read_sweep, run_sweep
 
     path = Path(out_dir) / "sweeps" / f"{name}_{size}{('_' + tag) if tag else ''}.csv"
     t0 = time.perf_counter()
@@ -72,7 +72,7 @@ def cached_sweep(task: Callable, grid, samples, out_dir: Path, name: str, size: 
 def _in_grid(rows: list[dict], grid, samples) -> list[dict]:
     """Only the rows of this grid and these samples (a cache written by an earlier, different
     grid keeps its other rows, which must not leak into this figure)."""
-    from montecarlo.sweep import canonical_params, expand_grid
+    from hopfield_phases.montecarlo.sweep import canonical_params, expand_grid
 
     points = expand_grid(grid)
     keys = {canonical_params(p) for p in points}
@@ -196,7 +196,7 @@ def rfhm_task(params: dict, sample: int, seed) -> dict:
     largest sweep count over the start states and whether all converged.  ``params``: N,
     alpha, alpha_D, L_train, L_test (list of ints or "dense"), coefficients; optional
     max_sweeps."""
-    from montecarlo.rfhm import run_sample
+    from hopfield_phases.montecarlo.rfhm import run_sample
 
     L_test = tuple(v if isinstance(v, str) else int(v) for v in params["L_test"])
     res = run_sample(int(params["N"]), float(params["alpha"]), float(params["alpha_D"]),

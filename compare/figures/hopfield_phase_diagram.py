@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..datasets import write_table
+from hopfield_phases._core.tables import write_table
 from ..plotting import new_figure, save_figure
 from . import Figure, FigureOutput
 from ._common import add_simulation_arguments, simulation_options
@@ -38,7 +38,7 @@ STYLE = {
 
 
 def compute(size: str = "quick"):
-    from theory import hopfield as H
+    from hopfield_phases.theory import hopfield as H
 
     if size not in POINTS:
         raise ValueError(f"size must be one of {list(POINTS)}, got {size!r}")

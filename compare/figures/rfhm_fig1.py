@@ -67,7 +67,7 @@ def alpha_grid(size: str) -> np.ndarray:
 
 def theory_lines(alpha_D: float = ALPHA_D, L_test=L_TEST) -> list[dict]:
     """Vertical RS lines: learning transition and L_test-mixture transitions, both variants."""
-    from theory import rfhm as th
+    from hopfield_phases.theory import rfhm as th
 
     rows = []
     for variant in ("sq", "lin"):
@@ -84,7 +84,7 @@ def theory_lines(alpha_D: float = ALPHA_D, L_test=L_TEST) -> list[dict]:
 def snr_curves(alphas: np.ndarray, alpha_D: float = ALPHA_D, L_train: int = L_TRAIN,
                L_test=L_TEST) -> list[dict]:
     """One-step SNR estimate ``1 - 2 f_unstable`` (rfhm_theory.md Sec. 4.2) on a fine grid."""
-    from theory import snr
+    from hopfield_phases.theory import snr
 
     rows = []
     fine = np.geomspace(alphas[0], alphas[-1], 60)

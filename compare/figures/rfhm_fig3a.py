@@ -73,7 +73,7 @@ def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
 
 
 def reduce(sim_rows, size: str, seed: int):
-    from theory import rfhm as th
+    from hopfield_phases.theory import rfhm as th
 
     s = SIZES[size]
     rows: list[dict] = []

@@ -50,7 +50,7 @@ KINDS = {"sparse": dict(color="C0", marker="o", predicted_slope=1.0, label="spar
 
 
 def theory_dgen(kind: str, N, alpha: float, variant: str = "sq") -> float:
-    from theory import snr
+    from hopfield_phases.theory import snr
 
     if kind == "sparse":
         return float(snr.d_gen_sparse(N, alpha, 3, variant=variant))

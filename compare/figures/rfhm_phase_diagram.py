@@ -19,11 +19,11 @@ from pathlib import Path
 
 import numpy as np
 
-from compare.datasets import write_table
-from compare.figures import Figure, FigureOutput
-from compare.plotting import new_figure, save_figure
-from compare.figures._common import add_simulation_arguments, simulation_options
-from theory import rfhm
+from hopfield_phases._core.tables import write_table
+from hopfield_phases.compare.figures import Figure, FigureOutput
+from hopfield_phases.compare.plotting import new_figure, save_figure
+from hopfield_phases.compare.figures._common import add_simulation_arguments, simulation_options
+from hopfield_phases.theory import rfhm
 
 NAME = "rfhm-phase-diagram"
 _POINTS = {"tiny": 10, "quick": 60, "paper": 160}
@@ -67,7 +67,7 @@ def build(out_dir, size="quick", seed=0, variant="both", storage="both", orders=
                   "alpha_D": d} for a, d in zip(a_s, ad_grid)]
     sim_files, agreement = [], []
     if simulate:
-        from compare.overlays import overlay
+        from hopfield_phases.compare.overlays import overlay
 
         sim_files, agreement = overlay("rfhm", ax, out_dir, NAME, size, seed, workers)
     ax.set_xscale("log")

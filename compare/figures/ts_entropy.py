@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets import write_table
+from hopfield_phases._core.tables import write_table
 from ..plotting import new_figure, save_figure
 from . import Figure, FigureOutput
 
@@ -31,7 +31,7 @@ P_LIST = (3, 4, 5, 10)
 
 
 def compute(size="quick", T_teacher=2.0):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     if size not in GRID:
         raise ValueError(f"size must be one of {list(GRID)}, got {size!r}")

@@ -60,8 +60,8 @@ def stiffness(N: int, n: int) -> float:
 def window_task(params: dict, sample: int, seed) -> dict:
     """One umbrella window: Metropolis with bias on the data set of ``(data_seed, sample)``.
     Returns the per-sweep q* as indices ``j = (q*+1) N/2`` (JSON list), r_sample, r_N, M."""
-    from montecarlo import teacher_sampling as tsamp
-    from montecarlo import teacher_student as tsm
+    from hopfield_phases.montecarlo import teacher_sampling as tsamp
+    from hopfield_phases.montecarlo import teacher_student as tsm
 
     p, N = int(params["p"]), int(params["N"])
     alpha, T, Tt = float(params["alpha"]), float(params["T"]), float(params["T_teacher"])
@@ -136,7 +136,7 @@ def wham_log_p(counts, bias, tol: float = 1e-9):
 
 
 def _wham_V(series: list[np.ndarray], cents, k, N):
-    from montecarlo.umbrella import bias_reduced
+    from hopfield_phases.montecarlo.umbrella import bias_reduced
 
     q = -1.0 + 2.0 * np.arange(N + 1) / N
     counts = np.zeros((len(series), N + 1))
@@ -168,7 +168,7 @@ def _features(q, V):
 
 
 def reduce(sim_rows, size: str, seed: int):
-    from theory import teacher_student as th
+    from hopfield_phases.theory import teacher_student as th
 
     s = SIZES[size]
     N = s["N"]

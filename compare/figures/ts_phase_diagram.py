@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets import write_table
+from hopfield_phases._core.tables import write_table
 from ..plotting import new_figure, save_figure
 from ._common import add_simulation_arguments, simulation_options
 from . import Figure, FigureOutput
@@ -33,7 +33,7 @@ ORDER = ["P", "lR", "gR", "eR", "SG"]
 
 
 def compute(size="quick", p=3, T_teacher=2.0):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     if size not in GRID:
         raise ValueError(f"size must be one of {list(GRID)}, got {size!r}")
@@ -55,7 +55,7 @@ def compute(size="quick", p=3, T_teacher=2.0):
         for T in Tn:
             rows.append(dict(panel="NL", series=kind, T=float(T), alpha=float(lam * T * T), T_teacher=float(T)))
     rows.append(dict(panel="NL", series="eR", T=float(TeR), alpha=float("nan"), T_teacher=float(TeR)))
-    from theory import teacher as tt
+    from hopfield_phases.theory import teacher as tt
 
     if not tt.is_aligned(p, T_teacher):
         extra = [0.999 * T_teacher] if nb else [3.0]

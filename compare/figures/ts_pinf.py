@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..datasets import write_table
+from hopfield_phases._core.tables import write_table
 from ..plotting import new_figure, save_figure
 from . import Figure, FigureOutput
 
@@ -30,7 +30,7 @@ P = 10
 
 
 def compute(size="quick"):
-    from theory import teacher_student as ts
+    from hopfield_phases.theory import teacher_student as ts
 
     if size not in GRIDS:
         raise ValueError(f"size must be one of {list(GRIDS)}, got {size!r}")
@@ -48,7 +48,7 @@ def draw(cols, out_dir: Path):
     fig, (ax, bx) = new_figure(1, 2, figsize=(8.5, 3.4))
     with plt.rc_context(RC):
         xf = np.linspace(0.5, 3.0, 200)
-        from theory import teacher_student as ts
+        from hopfield_phases.theory import teacher_student as ts
 
         ax.plot(xf, ts.alpha_gR_infinite_p(xf, 1.0), "k-", label=r"$p\to\infty$: $2\ln 2\,T^2T^*/(2T-T^*)$, $2\ln2\,T^{*2}$")
         ax.plot(cols["T_over_Tstar"], cols["alpha_p10"], "o", color="C3", ms=4, label="p = 10 (RS / 1RSB SG)")

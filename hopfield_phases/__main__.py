@@ -1,0 +1,7 @@
+"""``python -m hopfield_phases`` is the ``hopfield-phases`` command line."""
+
+import sys
+
+from hopfield_phases.compare.cli import main
+
+sys.exit(main())
