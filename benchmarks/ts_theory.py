@@ -27,7 +27,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
     n = args.grid
     for p in (3, 4, 5, 10):
-        ts._nishimori.cache_clear()
+        ts.student._nishimori.cache_clear()
         t = time.process_time()
         ts.nishimori_thresholds(p)
         dt = time.process_time() - t

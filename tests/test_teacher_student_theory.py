@@ -12,12 +12,12 @@ import numpy as np
 import pytest
 from scipy import integrate, special
 
-from hopfield_phases.theory import example_retrieval as er
-from hopfield_phases.theory import spin_glass as sg
-from hopfield_phases.theory import teacher as tt
+from hopfield_phases.theory.teacher_student import example_retrieval as er
+from hopfield_phases.theory.teacher_student import spin_glass as sg
+from hopfield_phases.theory.teacher_student import teacher as tt
 from hopfield_phases.theory import teacher_student as ts
-from hopfield_phases.theory import ts_covariance as tc
-from hopfield_phases.theory import ts_pprime as pp
+from hopfield_phases.theory.teacher_student import covariance as tc
+from hopfield_phases.theory.teacher_student import pprime as pp
 
 LN2 = math.log(2.0)
 

@@ -124,7 +124,7 @@ def test_k_histogram_chi_square_N20():
 
 def test_coupling_ratio_independent_implementation():
     """r_N agrees with theory.teacher.coupling_ratio (written independently) and -> 1."""
-    theory_teacher = pytest.importorskip("hopfield_phases.theory.teacher")
+    theory_teacher = pytest.importorskip("hopfield_phases.theory.teacher_student.teacher")
     for N in (50, 100, 400):
         for Tt in (2.0, 3.0):
             assert tsamp.coupling_ratio(N, 3, Tt) == pytest.approx(

@@ -79,7 +79,7 @@ def graded_half_line_nodes() -> tuple[np.ndarray, np.ndarray]:
     """Gauss-Legendre nodes/weights on [0, H_MAX], graded panels (finer near the kink at 0).
 
     Used for the localised remainders of the split method; other modules that integrate
-    kink-localised functions in the variable h (e.g. :mod:`theory.spin_glass`) reuse them."""
+    kink-localised functions in the variable h (e.g. :mod:`theory.teacher_student.spin_glass`) reuse them."""
     x, w = np.polynomial.legendre.leggauss(_PANEL_NODES)
     nodes, weights = [], []
     for lo, hi in zip(_PANEL_EDGES[:-1], _PANEL_EDGES[1:]):

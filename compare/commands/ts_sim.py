@@ -71,7 +71,7 @@ def rs_q_star(p, alpha, T, T_teacher, r=1.0, interaction="distinct", start="plan
     since P is always locally stable at p >= 3; the unique small-q* state for the literal one).
     """
     from hopfield_phases.theory import teacher_student as tt
-    from hopfield_phases.theory.ts_covariance import for_interaction
+    from hopfield_phases.theory.teacher_student.covariance import for_interaction
 
     if T <= 0:
         return float("nan")

@@ -1,7 +1,7 @@
 """``hopfield-phases theory ts ...``: dense teacher-student replica theory (CSV or JSON).
 
 Physics: ``teacher_student_theory.md`` (theory.teacher_student, theory.teacher,
-theory.spin_glass, theory.example_retrieval, theory.ts_pprime).
+theory.teacher_student.spin_glass, .example_retrieval, .pprime).
 
 Examples::
 
@@ -89,7 +89,7 @@ def _boundary(args):
 
 
 def _teacher(args):
-    from hopfield_phases.theory import teacher as t
+    from hopfield_phases.theory.teacher_student import teacher as t
 
     rows = []
     for p in args.p:
@@ -103,7 +103,7 @@ def _teacher(args):
 
 
 def _rN(args):
-    from hopfield_phases.theory import teacher as t
+    from hopfield_phases.theory.teacher_student import teacher as t
 
     rows = []
     for Ts in args.T_teacher:
@@ -153,7 +153,7 @@ def _landscape(args):
 
 
 def _pprime(args):
-    from hopfield_phases.theory import ts_pprime as pp
+    from hopfield_phases.theory.teacher_student import pprime as pp
 
     rows = []
     for pr in args.p_prime:
@@ -164,7 +164,7 @@ def _pprime(args):
 
 
 def _mixture(args):
-    from hopfield_phases.theory import example_retrieval as er
+    from hopfield_phases.theory.teacher_student import example_retrieval as er
 
     rows = [er.symmetric_mixture(args.p, M, T, args.T_teacher) for T in _grid(args.T, "T") for M in args.M]
     print_rows(rows, args.format)

@@ -55,7 +55,7 @@ def compute(size="quick", p=3, T_teacher=2.0):
         for T in Tn:
             rows.append(dict(panel="NL", series=kind, T=float(T), alpha=float(lam * T * T), T_teacher=float(T)))
     rows.append(dict(panel="NL", series="eR", T=float(TeR), alpha=float("nan"), T_teacher=float(TeR)))
-    from hopfield_phases.theory import teacher as tt
+    from hopfield_phases.theory.teacher_student import teacher as tt
 
     if not tt.is_aligned(p, T_teacher):
         extra = [0.999 * T_teacher] if nb else [3.0]

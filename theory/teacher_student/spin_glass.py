@@ -38,9 +38,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize, special
 
-from . import gaussian as G
+from .. import gaussian as G
 from hopfield_phases._core import validation as v
-from .ts_covariance import Covariance, distinct
+from .covariance import Covariance, distinct
 
 __all__ = ["SpinGlassResult", "one_step_rsb", "phi_1rsb", "q1_equation", "solve_q1", "dphi_dx"]
 

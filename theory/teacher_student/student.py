@@ -10,7 +10,7 @@ Conventions (doc Sec. 1)
 * Student ``H_S[xi | sigma] = -N^{1-p} sum_a S_p(xi, sigma^a)`` (distinct-index form, default
   ``interaction="distinct"``) or ``(xi.sigma^a)^p`` (``interaction="literal"``, modelled through the
   mixed covariance xi_lit of doc Sec. 11 with a literal teacher); student temperature ``T = 1/beta``.
-* Teacher: p-spin Curie-Weiss at ``T* = 1/beta*`` (:mod:`theory.teacher`); ``T_teacher=None``
+* Teacher: p-spin Curie-Weiss at ``T* = 1/beta*`` (:mod:`theory.teacher_student.teacher`); ``T_teacher=None``
   means the Nishimori line ``T* = T``.
 * Load ``alpha = M p!/N^{p-1}``; reduced couplings ``lambda = alpha beta^2`` (noise) and
   ``mu = alpha beta beta*`` (signal).
@@ -19,7 +19,7 @@ Conventions (doc Sec. 1)
   ``q = xi^rho.xi^nu/N`` (two student replicas), ``m = xi.sigma^a/N``.
 
 RS theory (doc Sec. 3.2-3.4) for a misaligned teacher, with noise covariance ``xi(q)`` and
-teacher-student cross covariance ``xi_c(q*)`` (:mod:`theory.ts_covariance`)::
+teacher-student cross covariance ``xi_c(q*)`` (:mod:`theory.teacher_student.covariance`)::
 
     Phi = (lambda/2)[xi(1) - xi(q) - (1-q) xi'(q)] + mu [xi_c(q*) - q* xi_c'(q*)]
           + E_z ln 2cosh(h),      h = mu xi_c'(q*) + sqrt(lambda xi'(q)) z,
@@ -34,7 +34,7 @@ For ``xi = xi_c = q^p`` these are the doc's formulas term by term.  All Gaussian
 Phase labels (doc Sec. 7): "eR" (aligned teacher, T* < T*_c(p); or, with
 ``eR_definition="memorization"``, where the single-example memorisation state of doc Sec. 6 is
 global), "gR" (retrieval global), "lR" (retrieval locally stable but not global, competitor P),
-"P" (paramagnet), "SG" (1RSB spin glass of the direct model, :mod:`theory.spin_glass`; a locally
+"P" (paramagnet), "SG" (1RSB spin glass of the direct model, :mod:`theory.teacher_student.spin_glass`; a locally
 stable retrieval state there is flagged ``metastable_retrieval``).  ``POSTER_LABELS`` maps SG to the
 poster's four labels (SG -> "P" non-retrieval, or "lR" when a metastable retrieval state exists).
 """
@@ -48,12 +48,12 @@ from functools import lru_cache
 import numpy as np
 from scipy import optimize, special
 
-from . import gaussian as G
+from .. import gaussian as G
 from . import teacher as _teacher
 from hopfield_phases._core import validation as v
-from .solvers import NoSolution, SolverResult, find_boundary, fixed_point, polish_root
+from ..solvers import NoSolution, SolverResult, find_boundary, fixed_point, polish_root
 from .spin_glass import one_step_rsb
-from .ts_covariance import INTERACTIONS, Covariance, for_interaction
+from .covariance import INTERACTIONS, Covariance, for_interaction
 
 __all__ = [
     "TSResult",

@@ -23,7 +23,7 @@ import math
 from scipy import optimize, special
 
 from hopfield_phases._core import validation as v
-from .teacher_student import kappa_c
+from .student import kappa_c
 
 __all__ = ["effective_beta", "candidate_A_max_teacher_temperature", "candidate_B_unstable_root", "UNVERIFIED"]
 

@@ -24,7 +24,7 @@ from scipy import stats
 
 from . import teacher as _teacher
 from hopfield_phases._core import validation as v
-from .solvers import fixed_point
+from ..solvers import fixed_point
 
 __all__ = ["symmetric_mixture"]
 
