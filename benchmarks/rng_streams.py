@@ -180,9 +180,9 @@ def main(argv=None) -> int:
     for kind in ("PCG64", "Philox"):
         g = _gen(kind, 1)
         _shuffle_np(g, perm, 1)
-        res[kind] = _best(lambda: _shuffle_np(g, perm, n_sh), args.repeat)
+        res[kind] = _best(lambda g=g: _shuffle_np(g, perm, n_sh), args.repeat)
         _shuffle_np_fy(g, perm, 1)
-        res[kind + "+integers"] = _best(lambda: _shuffle_np_fy(g, perm, n_sh), args.repeat)
+        res[kind + "+integers"] = _best(lambda g=g: _shuffle_np_fy(g, perm, n_sh), args.repeat)
     keys = ("PCG64", "PCG64+integers", "Philox", "Philox+integers")
     print(f"shuffle   N={N:6d} x{n_sh}: ours {1e9 * t_ours / (n_sh * N):6.2f} ns/site | "
           + " | ".join(f"{k} {1e9 * res[k] / (n_sh * N):6.2f} ({res[k] / t_ours:4.2f}x)" for k in keys))
@@ -196,7 +196,7 @@ def main(argv=None) -> int:
     for kind in ("PCG64", "Philox"):
         g = _gen(kind, 2)
         _uniforms_np(g, 10)
-        res[kind] = _best(lambda: _uniforms_np(g, n_u), args.repeat)
+        res[kind] = _best(lambda g=g: _uniforms_np(g, n_u), args.repeat)
     print(f"uniforms  n={n_u}: ours {1e9 * t_ours / n_u:6.2f} ns/draw | "
           + " | ".join(f"{k} {1e9 * res[k] / n_u:6.2f} ns/draw ({res[k] / t_ours:4.2f}x)"
                        for k in ("PCG64", "Philox")))
@@ -230,7 +230,7 @@ def main(argv=None) -> int:
         for fy in (False, True):
             key = kind + ("+integers" if fy else "")
             run_np(kind, fy)
-            res[key] = _best(lambda: run_np(kind, fy), args.repeat)
+            res[key] = _best(lambda kind=kind, fy=fy: run_np(kind, fy), args.repeat)
     visits = n_sweeps * N * R
     print(f"metropolis N={N} P={P} R={R} sweeps={n_sweeps} (acceptance {acc.sum() / visits:.2f}): "
           f"ours {1e9 * t_ours / visits:6.2f} ns/visit | "

@@ -27,9 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .rng import new_state, next_double, shuffle
 from hopfield_phases._core.validation import integer, nonnegative
+
 from .fields import dot_i8_m, init_overlaps_int8
+from .rng import new_state, next_double, shuffle
 
 __all__ = ["MetropolisResult", "metropolis"]
 

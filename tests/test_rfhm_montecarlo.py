@@ -272,6 +272,41 @@ def test_float32_port_agrees_except_in_tie_prone_instances():
     assert np.array_equal(J, (K.astype(np.float32) / np.float32(X.shape[0])))
 
 
+def test_zero_temperature_package_layout_and_fields_module():
+    """The subpackage re-exports its public API; the public integer field helpers (shared by the
+    zero-T kernels and Metropolis) equal plain int64 numpy."""
+    import importlib
+
+    from hopfield_phases.montecarlo import fields as fl
+
+    for name in zt.__all__:
+        assert getattr(zt, name) is not None
+    for mod in ("common", "brute", "int16", "float32", "int8", "bits", "choice"):
+        importlib.import_module(f"hopfield_phases.montecarlo.zero_temperature.{mod}")
+    assert zt.relax is zt.choice.relax and zt.fields is fl.fields
+    assert zt.choose_kernel(1000, zt.INT8_MAX_P) == "int8" and zt.choose_kernel(1000, zt.INT8_MAX_P + 1) == "bits"
+    assert zt.kernel_memory("int16", 100, 30) == 2 * 100**2 + 5 * 100 * 30
+    assert zt.kernel_memory("bits", 100, 130, 2) == 8 * 100 * 3 + 8 * 2 * 3 * 7 + 25 * 2 * 100 + 8 * 2 * 64 * 3
+    with pytest.raises(ValueError, match="^kernel"):
+        zt.kernel_memory("int4", 10, 10)
+    with pytest.raises(ValueError, match="^kernel"):
+        zt.relax("int4", np.ones((4, 2), np.int8), np.ones((1, 4), np.int8))
+    rng = np.random.default_rng(8)
+    X = (2 * rng.integers(0, 2, (57, 23)) - 1).astype(np.int8)
+    S = (2 * rng.integers(0, 2, (3, 57)) - 1).astype(np.int8)
+    M = np.empty((3, 23), np.int16)
+    fl.init_overlaps_int8(X, S, M)
+    m = S.astype(np.int64) @ X.astype(np.int64)
+    assert np.array_equal(M, m) and np.array_equal(fl.overlaps(X, S), m)
+    H = fl.fields(X, S)
+    for r in range(3):
+        for i in (0, 30, 56):
+            assert fl.dot_i8_m(X[i], M[r]) - 23 * S[r, i] == H[r, i]
+    K = X.astype(np.int64) @ X.astype(np.int64).T
+    np.fill_diagonal(K, 0)
+    assert np.array_equal(H, S.astype(np.int64) @ K)  # H_i = sum_{j != i} K_ij s_j
+
+
 def test_block_triangle_build_large_blocks():
     rng = np.random.default_rng(5)
     X = (rng.integers(0, 2, (300, 45)) * 2 - 1).astype(np.int8)

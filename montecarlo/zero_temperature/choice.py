@@ -23,7 +23,7 @@ import numpy as np
 
 from hopfield_phases._core.validation import choice
 
-from . import brute, bits, float32, int8, int16
+from . import bits, brute, float32, int8, int16
 from .common import Relaxation
 
 __all__ = ["KERNELS", "INT8_MAX_P", "kernel_memory", "choose_kernel", "relax"]
