@@ -6,8 +6,12 @@ Modules (RFHM side):
 ``rng``               explicit-state xoshiro256** / splitmix64 / Lemire / Fisher-Yates for numba
 ``patterns``          features, coefficients, examples sign(F c); int8 and bit-packed layouts
 ``prefetch``          software prefetch intrinsic for the kernels
-``zero_temperature``  exact T = 0 asynchronous dynamics: brute force, reference ports, fast kernels
+``fields``            exact integer overlaps and fields; the numba field helpers of the kernels
+``zero_temperature``  exact T = 0 asynchronous dynamics (subpackage, one module per backend: brute
+                      force, int16 and float32 reference ports, int8 batched, bit-packed; the
+                      kernel choice / cost model)
 ``metropolis``        finite-temperature Metropolis on the same integer fields
+``statistics``        chain statistics: tau_int (emcee), error of the mean, halves check
 ``rfhm``              the workshop paper's experiment: run_sample, sweep
 ``sweep``             the generic resumable, worker-independent sweep runner (run_sweep, read_sweep)
 """

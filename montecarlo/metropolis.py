@@ -1,5 +1,5 @@
 """Finite-temperature Metropolis dynamics of the Hebbian Hopfield network on the exact
-matrix-free integer fields of :mod:`montecarlo.zero_temperature`.
+matrix-free integer fields of :mod:`montecarlo.fields`.
 
 Energy ``E(s) = -1/2 sum_{i!=j} J_ij s_i s_j`` with ``J = X^T X / N`` (zero diagonal), so flipping
 spin i costs ``dE = 2 s_i h_i = 2 s_i H_i / N`` with the exact integer field
@@ -27,9 +27,10 @@ from dataclasses import dataclass
 import numpy as np
 from numba import njit
 
-from .rng import new_state, next_double, shuffle
 from hopfield_phases._core.validation import integer, nonnegative
-from .zero_temperature import _dot_i8_m, _init_overlaps_int8
+
+from .fields import dot_i8_m, init_overlaps_int8
+from .rng import new_state, next_double, shuffle
 
 __all__ = ["MetropolisResult", "metropolis"]
 
@@ -58,7 +59,7 @@ def _metropolis_kernel(X, S, M, targets, beta, n_sweeps, state, trace, accepted)
             x = X[i]
             for r in range(R):
                 si = S[r, i]
-                H = _dot_i8_m(x, M[r]) - np.int32(P) * np.int32(si)
+                H = dot_i8_m(x, M[r]) - np.int32(P) * np.int32(si)
                 dE = 2.0 * si * H / N
                 acc = dE <= 0.0
                 if not acc:
@@ -99,7 +100,7 @@ def metropolis(X: np.ndarray, starts: np.ndarray, T: float, n_sweeps: int = 200,
     tg = S.copy() if targets is None else np.ascontiguousarray(np.atleast_2d(targets), dtype=np.int8)
     R = S.shape[0]
     M = np.empty((R, P), dtype=np.int16 if N <= 32767 else np.int32)
-    _init_overlaps_int8(X, S, M)
+    init_overlaps_int8(X, S, M)
     trace = np.zeros((n_sweeps, R))
     accepted = np.zeros(R, dtype=np.int64)
     beta = np.inf if T == 0 else 1.0 / T

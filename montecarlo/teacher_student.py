@@ -46,8 +46,10 @@ result.  (The naive reference kernel :func:`naive_sweeps` takes pre-drawn arrays
 
 Observables (per sweep): q* = xi.xi*/N, m = max_a |X_a|/N and its argmax, energy per spin
 e = H/N, acceptance rate.  Summaries are means over the last 2/3 of the sweeps (doc
-Sec. 12) with their standard deviation and the integrated autocorrelation time of q*
-(Sokal's automatic window).  The realised coupling r_sample of the data and the exact
+Sec. 12) with their standard deviation, the integrated autocorrelation time of q*
+(emcee's estimator, convention 1 + 2 sum rho), the error of the mean and a first-half /
+second-half check (:mod:`montecarlo.statistics`; a ShortChainWarning when the measured part
+is shorter than 50 tau_int).  The realised coupling r_sample of the data and the exact
 finite-N ratio r_N of the teacher law are reported (doc Sec. 2, 12).
 
 This module never imports ``theory``.
@@ -63,6 +65,8 @@ import numpy as np
 
 from . import rng as xrng
 from . import teacher_sampling as ts
+# chain statistics live in montecarlo.statistics; re-exported here under their old names
+from .statistics import ShortChainWarning, integrated_autocorrelation_time, summarize
 
 __all__ = [
     "sample_teacher",
@@ -74,7 +78,10 @@ __all__ = [
     "run",
     "summarize",
     "integrated_autocorrelation_time",
+    "ShortChainWarning",
     "corrupted_start",
+    "naive_energy",
+    "naive_sweeps",
 ]
 
 STARTS = ("planted", "random", "corrupted")
@@ -449,53 +456,6 @@ class StudentChain:
                     codes=codes[:n])
 
 
-# --------------------------------------------------------------------------- statistics
-def integrated_autocorrelation_time(x, c: float = 5.0) -> float:
-    """tau_int = 1/2 + sum_{t>=1} rho(t) with Sokal's automatic window (W >= c tau_int).
-
-    Convention: tau_int = 1/2 for uncorrelated data; the error of the mean of n samples is
-    std * sqrt(2 tau_int / n).  Returns nan for fewer than 4 points or a constant series.
-    """
-    x = np.asarray(x, dtype=float)
-    n = x.shape[0]
-    if n < 4:
-        return float("nan")
-    x = x - x.mean()
-    var = float(np.dot(x, x)) / n
-    if var <= 0.0:
-        return float("nan")
-    nfft = 1 << (2 * n - 1).bit_length()
-    f = np.fft.rfft(x, nfft)
-    acf = np.fft.irfft(f * np.conj(f), nfft)[:n] / (n * var)
-    tau = 0.5
-    for W in range(1, n):
-        tau += acf[W]
-        if W >= c * tau:
-            break
-    return float(max(tau, 0.5))
-
-
-def summarize(series: dict, keep: float = 2.0 / 3.0) -> dict:
-    """Means/stds over the last ``keep`` fraction of the sweeps (doc Sec. 12) and tau_int(q*)."""
-    n = series["q_star"].shape[0]
-    n_keep = max(1, int(math.ceil(keep * n)))
-    sl = slice(n - n_keep, n)
-    q = series["q_star"][sl]
-    e = series["energy"][sl]
-    m = series["m"][sl]
-    tau = integrated_autocorrelation_time(q)
-    last = n - 1
-    return dict(
-        q_star=float(q.mean()), q_star_std=float(q.std()),
-        q_star_err=float(q.std() * math.sqrt(2 * (tau if math.isfinite(tau) else 0.5) / n_keep)),
-        m=float(m.mean()), m_std=float(m.std()),
-        energy=float(e.mean()), energy_std=float(e.std()),
-        tau_int=tau, n_measured=n_keep,
-        q_star_final=float(series["q_star"][last]), m_final=float(series["m"][last]),
-        m_index=int(series["m_index"][last]),
-    )
-
-
 # --------------------------------------------------------------------------- public run
 @dataclass
 class TSResult:
@@ -506,10 +466,14 @@ class TSResult:
     m, m_std : max_a |xi.sigma^a|/N; m_index : the maximising example a at the last sweep.
     energy, energy_std : energy per spin H/N.
     acceptance : accepted / attempted flips over the whole run.
-    tau_int : integrated autocorrelation time of q* (sweeps).
+    tau_int : integrated autocorrelation time of q* (sweeps; convention 1 + 2 sum_t rho(t),
+        :mod:`montecarlo.statistics`).
     r_N : exact finite-N coupling ratio of the teacher law; r_sample : realised ratio of
         this example set (doc Sec. 2, 12).
     M, sweeps_done, settings, series (per-sweep arrays; None unless keep_series).
+    n_tau : measured sweeps / tau_int (< 50: tau_int and q_star_err unreliable, a
+        ShortChainWarning was emitted).  q_star_halves_z : (second-half mean - first-half mean)
+        of q* over its combined error (|z| > 3: still drifting).
     """
 
     q_star: float
@@ -531,6 +495,8 @@ class TSResult:
     m_final: float
     settings: dict = field(default_factory=dict)
     series: dict | None = None
+    n_tau: float = float("nan")
+    q_star_halves_z: float = float("nan")
 
     def as_row(self) -> dict:
         """Flat scalar columns (for the sweep runner)."""
@@ -623,6 +589,7 @@ def run(p, N, alpha, T, T_teacher, start="planted", sweeps=600, seed=0,
         tau_int=summ["tau_int"], r_N=r_N, r_sample=r_sample, M=M, sweeps_done=n_done,
         q_star_initial=float(q_init), q_star_final=summ["q_star_final"], m_final=summ["m_final"],
         settings=settings, series=series if keep_series else None,
+        n_tau=summ["n_tau"], q_star_halves_z=summ["q_star_halves_z"],
     )
 
 

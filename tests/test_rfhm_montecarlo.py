@@ -272,6 +272,41 @@ def test_float32_port_agrees_except_in_tie_prone_instances():
     assert np.array_equal(J, (K.astype(np.float32) / np.float32(X.shape[0])))
 
 
+def test_zero_temperature_package_layout_and_fields_module():
+    """The subpackage re-exports its public API; the public integer field helpers (shared by the
+    zero-T kernels and Metropolis) equal plain int64 numpy."""
+    import importlib
+
+    from hopfield_phases.montecarlo import fields as fl
+
+    for name in zt.__all__:
+        assert getattr(zt, name) is not None
+    for mod in ("common", "brute", "int16", "float32", "int8", "bits", "choice"):
+        importlib.import_module(f"hopfield_phases.montecarlo.zero_temperature.{mod}")
+    assert zt.relax is zt.choice.relax and zt.fields is fl.fields
+    assert zt.choose_kernel(1000, zt.INT8_MAX_P) == "int8" and zt.choose_kernel(1000, zt.INT8_MAX_P + 1) == "bits"
+    assert zt.kernel_memory("int16", 100, 30) == 2 * 100**2 + 5 * 100 * 30
+    assert zt.kernel_memory("bits", 100, 130, 2) == 8 * 100 * 3 + 8 * 2 * 3 * 7 + 25 * 2 * 100 + 8 * 2 * 64 * 3
+    with pytest.raises(ValueError, match="^kernel"):
+        zt.kernel_memory("int4", 10, 10)
+    with pytest.raises(ValueError, match="^kernel"):
+        zt.relax("int4", np.ones((4, 2), np.int8), np.ones((1, 4), np.int8))
+    rng = np.random.default_rng(8)
+    X = (2 * rng.integers(0, 2, (57, 23)) - 1).astype(np.int8)
+    S = (2 * rng.integers(0, 2, (3, 57)) - 1).astype(np.int8)
+    M = np.empty((3, 23), np.int16)
+    fl.init_overlaps_int8(X, S, M)
+    m = S.astype(np.int64) @ X.astype(np.int64)
+    assert np.array_equal(M, m) and np.array_equal(fl.overlaps(X, S), m)
+    H = fl.fields(X, S)
+    for r in range(3):
+        for i in (0, 30, 56):
+            assert fl.dot_i8_m(X[i], M[r]) - 23 * S[r, i] == H[r, i]
+    K = X.astype(np.int64) @ X.astype(np.int64).T
+    np.fill_diagonal(K, 0)
+    assert np.array_equal(H, S.astype(np.int64) @ K)  # H_i = sum_{j != i} K_ij s_j
+
+
 def test_block_triangle_build_large_blocks():
     rng = np.random.default_rng(5)
     X = (rng.integers(0, 2, (300, 45)) * 2 - 1).astype(np.int8)
@@ -377,6 +412,68 @@ def test_metropolis_mattis_state():
     assert np.all(r0.overlap_trace == 1.0)  # T = 0: a stored pattern at tiny load is a fixed point
     with pytest.raises(ValueError, match="^T"):
         metropolis(X, X[:, :1].T, -1.0)
+
+
+def _chi2_pvalue(counts, prob, min_expected=5.0):
+    """Pearson chi-square p-value; cells with expected count < min_expected are pooled."""
+    from scipy import stats
+
+    counts = np.asarray(counts, dtype=float)
+    exp = counts.sum() * np.asarray(prob, dtype=float)
+    big = exp >= min_expected
+    c, e = list(counts[big]), list(exp[big])
+    if (~big).any():
+        c.append(counts[~big].sum())
+        e.append(exp[~big].sum())
+    c, e = np.array(c), np.array(e)
+    return float(stats.chi2.sf(((c - e) ** 2 / e).sum(), len(c) - 1))
+
+
+def test_metropolis_samples_the_exact_boltzmann_law():
+    """Small RFHM network (N = 10, P = 6 examples of D = 5 features, L = 3): the states visited
+    by Metropolis follow exp(-E/T) over all 2^10 states, E = -1/2 sum_{i!=j} J_ij s_i s_j,
+    J = X X^T / N with zero diagonal (enumerated here from X alone).
+
+    R = 8192 replicas from random starts (given the shared site orders, the replicas are
+    independent chains, each leaving the Boltzmann law invariant); after 200 burn-in sweeps the
+    states are recorded 4 times, 50 sweeps apart (>= 4 tau_int of a one-replica overlap series
+    with a fixed configuration, measured: the slowest mode is the s -> -s reversal, ~10 sweeps).  Power: the same counts reject the Boltzmann law at 1.1 T and 0.9 T."""
+    import itertools
+
+    from hopfield_phases.montecarlo.statistics import integrated_time
+
+    rng = np.random.default_rng(3)
+    N, D, P, L, T = 10, 5, 6, 3, 0.8
+    F = pt.draw_features(rng, N, D)
+    X = pt.examples_int8(F, pt.draw_coefficients(rng, P, D, L, "sparse"))
+    cfg = np.array(list(itertools.product([-1, 1], repeat=N)), dtype=np.int64)
+    K = X.astype(np.int64) @ X.astype(np.int64).T
+    np.fill_diagonal(K, 0)
+    E = -0.5 * np.einsum("ci,ij,cj->c", cfg, K, cfg) / N
+    code = lambda s: ((np.asarray(s, np.int64) + 1) // 2) @ (1 << np.arange(N))
+
+    def boltzmann(temp):
+        w = np.exp(-(E - E.min()) / temp)
+        prob = np.zeros(2**N)
+        prob[code(cfg)] = w / w.sum()
+        return prob
+
+    assert boltzmann(T).max() > 0.05  # far from uniform: a non-trivial law
+    # decorrelation: tau_int of one replica's overlap with a fixed configuration
+    one = metropolis(X, X[:, :1].T.copy(), T, n_sweeps=20000, n_burn=0, seed=5)
+    tau = integrated_time(one.overlap_trace[:, 0])
+    stride = 50
+    assert 1.0 < tau and stride >= 4 * tau, tau
+    R = 8192
+    r = metropolis(X, (2 * rng.integers(0, 2, (R, N)) - 1).astype(np.int8), T, n_sweeps=200, n_burn=0, seed=1)
+    samples = [r.states.copy()]
+    for k in range(3):
+        r = metropolis(X, r.states, T, n_sweeps=stride, n_burn=0, seed=2 + k)
+        samples.append(r.states.copy())
+    counts = np.bincount(code(np.concatenate(samples)), minlength=2**N)
+    assert _chi2_pvalue(counts, boltzmann(T)) > 1e-3
+    assert _chi2_pvalue(counts, boltzmann(1.1 * T)) < 1e-6
+    assert _chi2_pvalue(counts, boltzmann(0.9 * T)) < 1e-6
 
 
 # --------------------------------------------------------------------------------------------

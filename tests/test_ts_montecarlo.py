@@ -13,8 +13,10 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import signal, stats
 
+from hopfield_phases.montecarlo import rng as xr
+from hopfield_phases.montecarlo import statistics as mcs
 from hopfield_phases.montecarlo import teacher_sampling as tsamp
 from hopfield_phases.montecarlo import teacher_student as tsm
 
@@ -76,9 +78,10 @@ def test_k_law_matches_enumeration(interaction):
     X = cfg.sum(axis=1)  # xi* = 1 (gauge)
     if interaction == "literal":
         E = X.astype(float) ** p
-    else:
-        E = np.array([polynomial_S_bruteforce(y, p) for y in cfg[:0]]) if False else (
-            np.polynomial.polynomial.polyval(X, tsamp.distinct_polynomial(p, N)))
+    else:  # definition: sum over ordered p-tuples of distinct sites (vectorised over configs)
+        E = np.zeros(len(cfg))
+        for t in itertools.permutations(range(N), p):
+            E += np.prod(cfg[:, list(t)], axis=1)
     w = np.exp(E / N ** (p - 1) / Tt)
     law = tsamp.k_law(N, p, Tt, interaction)
     expected = np.array([w[X == k].sum() for k in law.K]) / w.sum()
@@ -214,6 +217,49 @@ def test_detailed_balance_exhaustive(interaction, bias):
     assert chi2_pvalue(counts, _boltzmann(ex, p, interaction, 1.25 * T, xi_star, bias)) < 1e-6
 
 
+def _naive_trial(cols, xi, cS, scale, beta, k, rstate):
+    """One trial flip of site k made by the naive reference kernel ``naive_sweeps`` (energy from
+    scratch), drawing its uniform from the xoshiro stream exactly when the fast kernel does
+    (only for dE > 0).  Whether dE > 0 is asked of naive_sweeps itself: with u = 1 a trial is
+    accepted iff dE <= 0.  Returns 1 if a uniform was drawn."""
+    order = np.array([[k]], dtype=np.int64)
+    probe = xi.copy()
+    if tsm.naive_sweeps(cols, probe, cS, scale, beta, order, np.ones((1, 1))) == 1:
+        xi[:] = probe
+        return 0
+    tsm.naive_sweeps(cols, xi, cS, scale, beta, order, np.array([[xr.next_double(rstate)]]))
+    return 1
+
+
+@pytest.mark.parametrize("interaction", ["distinct", "literal"])
+def test_naive_reference_kernel_gives_the_same_trajectory(interaction):
+    """naive_sweeps (every trial recomputes H from scratch) and the incremental kernel, fed the
+    same random stream (same site orders, same uniforms), visit the same states sweep by sweep.
+    N = 8, p = 3: N^{1-p} = 1/64 is a power of two, so both energy differences are exact and
+    every accept/reject decision must coincide."""
+    N, p, M, T, n_sweeps, seed = 8, 3, 6, 1.2, 300, 21
+    xi_star, ex = tsm.sample_teacher(N, p, 2.0, M, seed=4)
+    rng = np.random.default_rng(2)
+    xi0 = (2 * rng.integers(0, 2, N) - 1).astype(np.int8)
+    chain = tsm.StudentChain(ex, xi_star, xi0, p, interaction, seed=seed)
+    fast = chain.advance(n_sweeps, T, record_states=True)
+    rstate = xr.new_state(seed)
+    order = np.arange(N, dtype=np.int64)
+    xi = xi0.copy()
+    draws = 0
+    codes = []
+    for _ in range(n_sweeps):
+        xr.shuffle(rstate, order)
+        for k in order:
+            draws += _naive_trial(chain.cols, xi, chain.cS, chain.scale, 1.0 / T, int(k), rstate)
+        codes.append(int(((xi.astype(np.int64) + 1) // 2) @ (1 << np.arange(N))))
+    np.testing.assert_array_equal(fast["codes"], codes)
+    np.testing.assert_array_equal(chain.xi, xi)
+    assert np.array_equal(rstate, chain.rng_state)  # the same number of draws was consumed
+    assert len(set(codes)) > 20 and 0 < fast["accepted"].sum() < n_sweeps * N and draws > 100
+    assert tsm.naive_energy(chain.cols, xi, chain.cS, chain.scale) == chain.energy
+
+
 def test_zero_temperature_stops_at_local_minimum():
     N, p = 40, 3
     xi_star, ex = tsm.sample_teacher(N, p, 2.0, tsm.n_examples(3.0, N, p), seed=2)
@@ -243,10 +289,21 @@ def test_run_api_and_determinism():
     assert planted.q_star_initial == 1.0 and planted.r_sample == r1.r_sample  # same data
     c = tsm.run(3, 60, 4.0, 2.0, 2.0, start="corrupted", q0=0.5, sweeps=5, seed=3)
     assert abs(c.q_star_initial - 0.5) <= 1 / 60
-    # energy per spin of the final state = brute force
-    r = tsm.run(3, 30, 4.0, 1.0, 2.0, sweeps=20, seed=1, keep_series=True)
-    xs, ex = tsm.sample_teacher(30, 3, 2.0, r.M, seed=np.random.SeedSequence(1).spawn(2)[0])
-    assert r.series["q_star"].shape == (20,)
+    # the recorded energy per spin of every sweep = brute force on that sweep's configuration:
+    # replay run()'s chain (its documented seeding) one sweep at a time
+    r = tsm.run(3, 32, 0.5, 2.0, 2.0, sweeps=20, seed=1, keep_series=True)
+    data_ss, dyn_ss = np.random.SeedSequence(1).spawn(2)
+    xs, ex = tsm.sample_teacher(32, 3, 2.0, r.M, seed=data_ss)
+    chain = tsm.StudentChain(ex, xs, xs, 3, seed=dyn_ss.spawn(1)[0])
+    e_brute, q_brute = [], []
+    for _ in range(20):
+        chain.advance(1, 2.0)
+        e_brute.append(tsm.brute_force_energy(chain.xi, ex, 3) / 32)
+        q_brute.append(int(chain.xi.astype(int) @ xs.astype(int)) / 32)
+    assert r.series["q_star"].shape == (20,) and r.series["accepted"].sum() > 0
+    np.testing.assert_allclose(r.series["energy"], e_brute, rtol=1e-12, atol=1e-12)
+    np.testing.assert_array_equal(r.series["q_star"], q_brute)
+    assert len(set(np.round(e_brute, 9))) > 1  # the state moved: the check is not of one point
 
 
 @pytest.mark.parametrize("kwargs,name", [
@@ -271,16 +328,65 @@ def test_bad_input_sample_teacher():
             tsm.sample_teacher(**args)
 
 
-def test_autocorrelation_time_ar1():
-    """tau_int of an AR(1) series with coefficient a is (1+a)/(2(1-a))."""
-    rng = np.random.default_rng(0)
-    a, n = 0.8, 200000
-    x = np.empty(n)
-    x[0] = 0
-    eps = rng.normal(size=n)
-    for t in range(1, n):
-        x[t] = a * x[t - 1] + eps[t]
-    assert tsm.integrated_autocorrelation_time(x) == pytest.approx((1 + a) / (2 * (1 - a)), rel=0.08)
+def _ar1(a, n, rng, n_chains=None):
+    """AR(1) series x_t = a x_{t-1} + eps_t started in its stationary law."""
+    shape = (n,) if n_chains is None else (n_chains, n)
+    eps = rng.normal(size=shape)
+    eps[..., 0] /= math.sqrt(1 - a * a)
+    return signal.lfilter([1.0], [1.0, -a], eps, axis=-1)
+
+
+@pytest.mark.parametrize("a", [0.0, 0.5, 0.8, 0.95])
+def test_integrated_time_ar1(a):
+    """AR(1) with coefficient a: tau_int = 1 + 2 sum_t a^t = (1 + a)/(1 - a) (emcee convention)."""
+    x = _ar1(a, 400000, np.random.default_rng(int(100 * a)))
+    assert mcs.integrated_time(x) == pytest.approx((1 + a) / (1 - a), rel=0.06)
+    # the old name, re-exported by teacher_student, is the same estimator
+    assert tsm.integrated_autocorrelation_time is mcs.integrated_time
+
+
+def test_integrated_time_edge_cases_and_short_chain_warning():
+    assert math.isnan(mcs.integrated_time(np.ones(100)))
+    assert math.isnan(mcs.integrated_time([1.0, 2.0, 3.0]))
+    with pytest.raises(ValueError, match="^x"):
+        mcs.integrated_time(np.zeros((3, 3)))
+    rng = np.random.default_rng(1)
+    short = _ar1(0.9, 300, rng)  # tau = 19: 300 < 50 tau
+    with pytest.warns(mcs.ShortChainWarning, match="q_star"):
+        mcs.integrated_time(short, name="q_star")
+    with pytest.warns(mcs.ShortChainWarning):
+        s = mcs.summarize_chain(short)
+    assert s.too_short and s.n_tau < 50
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        s = mcs.summarize_chain(_ar1(0.5, 20000, rng))  # 20000 >> 50 * 3
+    assert not s.too_short and s.n_tau > 50
+
+
+def test_error_of_the_mean_from_tau_int():
+    """The reported error std sqrt(tau/n) matches the spread of the means of independent
+    AR(1) chains; the naive std/sqrt(n) is 3x too small (the test has power)."""
+    rng = np.random.default_rng(7)
+    a, n = 0.8, 4000
+    X = _ar1(a, n, rng, n_chains=300)
+    summaries = [mcs.summarize_chain(x, warn=False) for x in X]
+    spread = np.std([s.mean for s in summaries])
+    reported = np.mean([s.error for s in summaries])
+    assert reported == pytest.approx(spread, rel=0.15)
+    assert np.mean([s.std for s in summaries]) / math.sqrt(n) < 0.5 * spread
+    # halves check: stationary chains agree (|z| <= 3 in ~99.7 %), a drifting chain does not
+    assert np.mean([s.halves_agree for s in summaries]) > 0.97
+    drift = _ar1(a, n, rng) + np.linspace(0.0, 3.0, n)  # 1.8 std over the run
+    assert not mcs.summarize_chain(drift, warn=False).halves_agree
+
+
+def test_run_reports_chain_diagnostics():
+    with pytest.warns(mcs.ShortChainWarning):
+        r = tsm.run(3, 40, 1.0, 2.0, 2.0, start="random", sweeps=30, seed=2)
+    assert r.n_tau == pytest.approx(20 / r.tau_int) and math.isfinite(r.q_star_halves_z)
+    row = r.as_row()
+    assert {"n_tau", "q_star_halves_z", "tau_int"} <= set(row)
 
 
 # --------------------------------------------------------------------------- physics vs RS
