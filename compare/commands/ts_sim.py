@@ -106,12 +106,6 @@ def theory_columns(row: dict) -> dict:
                 q_star_theory_rsample=rs_q_star(*args, r=float(row["r_sample"]), **kw))
 
 
-# The landscape reduction (theory curves, agreement metric) lives in compare.landscape and
-# compare.agreement; re-exported here for callers of the former location.
-from ..agreement import landscape_agreement  # noqa: E402,F401
-from ..landscape import theory_landscape  # noqa: E402,F401
-
-
 # --------------------------------------------------------------------------- commands
 def _command_line() -> str:
     return " ".join(["hopfield-phases", *map(shlex.quote, sys.argv[1:])])

@@ -33,7 +33,7 @@ from ..plotting import save_figure
 __all__ = ["cached_sweep", "write_plot_table", "read_plot_table", "finish", "log",
            "add_from_csv_argument", "options_from_args", "series", "default_workers",
            "by_series", "sweep_command", "require_columns", "is_plot_table",
-           "build_simulation_figure"]
+           "build_simulation_figure", "simulation_figure"]
 
 
 def log(msg: str) -> None:
@@ -292,3 +292,30 @@ def build_simulation_figure(name: str, out_dir, size: str, seed: int, *, sizes: 
                    description=agreement_description,
                    from_csv=Path(from_csv) if from_csv and agreement is None else None)
     return files, agreement or []
+
+
+def simulation_figure(name: str, *, sizes: dict, simulate: Callable, reduce: Callable,
+                      draw: Callable, help: str, order: int, plot_description: str,
+                      agreement_description: str, parameters: Callable[[str], dict] | None = None,
+                      draw_args: Callable = lambda rows, meta: (rows, meta.get("parameters")),
+                      summary: Callable[[list], str] | None = None,
+                      stage: str = "simulation"):
+    """The registered ``Figure`` of a simulation figure: its ``build(out_dir, size, seed, *,
+    from_csv=None, workers=None)`` runs :func:`build_simulation_figure`, and the command line
+    gets ``--from-csv`` and ``--workers``.  ``parameters(size)`` (default: ``sizes[size]``)
+    goes to the sidecar; ``summary(agreement)`` to the printed summary."""
+    from . import Figure, FigureOutput
+
+    def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None):
+        files, agreement = build_simulation_figure(
+            name, out_dir, size, seed, sizes=sizes, simulate=simulate, reduce=reduce, draw=draw,
+            parameters=lambda: dict(parameters(size) if parameters else sizes.get(size, {})),
+            plot_description=plot_description, agreement_description=agreement_description,
+            draw_args=draw_args, from_csv=from_csv, workers=workers, stage=stage)
+        return FigureOutput(files=files, agreement=agreement,
+                            summary=summary(agreement) if summary else "")
+
+    build.__doc__ = (f"Draw ``{name}``; ``from_csv`` draws from a stored ``{name}.csv`` or from "
+                     "the CSV of the matching ``simulate`` command, without simulating.")
+    return Figure(name=name, help=help, build=build, order=order,
+                  add_arguments=add_from_csv_argument, options_from_args=options_from_args)

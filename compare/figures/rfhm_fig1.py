@@ -39,7 +39,6 @@ import numpy as np
 
 from .. import agreement as ag
 from ..plotting import new_figure
-from . import Figure, FigureOutput
 from . import _common as C
 
 NAME = "rfhm-fig1"
@@ -282,19 +281,6 @@ def draw(rows: list[dict], N: int | None = None):
     return fig
 
 
-def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
-    """Draw ``rfhm-fig1``; ``from_csv`` redraws from a stored ``rfhm-fig1.csv``."""
-    files, agreement = C.build_simulation_figure(
-        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(SIZES[size], alpha_D=ALPHA_D, L_train=L_TRAIN, L_test=list(L_TEST)),
-        plot_description=__doc__.splitlines()[0],
-        agreement_description="rfhm-fig1: 0.9-crossings of the simulated magnetisations (68 % "
-        "bootstrap intervals over samples) vs the RS lines",
-        draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
-        from_csv=from_csv, workers=workers)
-    return FigureOutput(files=files, agreement=agreement, summary=_summary(agreement))
-
-
 def _summary(agreement) -> str:
     if not agreement:
         return ""
@@ -306,6 +292,13 @@ def _summary(agreement) -> str:
     return "\n".join(lines)
 
 
-FIGURE = Figure(name=NAME, help="[W] Fig. 1: mu, m_train, m_test vs alpha at alpha_D = 0.005 "
-                "(simulation + RS lines + SNR)", build=build, order=30,
-                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)
+FIGURE = C.simulation_figure(
+    NAME, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw, order=30,
+    help="[W] Fig. 1: mu, m_train, m_test vs alpha at alpha_D = 0.005 (simulation + RS lines + SNR)",
+    parameters=lambda size: dict(SIZES[size], alpha_D=ALPHA_D, L_train=L_TRAIN, L_test=list(L_TEST)),
+    plot_description=__doc__.splitlines()[0],
+    agreement_description="rfhm-fig1: 0.9-crossings of the simulated magnetisations (68 % "
+    "bootstrap intervals over samples) vs the RS lines",
+    draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
+    summary=_summary)
+build = FIGURE.build

@@ -29,7 +29,6 @@ import numpy as np
 
 from .. import agreement as ag
 from ..plotting import new_figure
-from . import Figure, FigureOutput
 from . import _common as C
 
 NAME = "rfhm-fig3a"
@@ -171,19 +170,12 @@ def draw(rows, N=None):
     return fig
 
 
-def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
-    """Draw ``rfhm-fig3a``; ``from_csv`` redraws from a stored ``rfhm-fig3a.csv``."""
-    files, agreement = C.build_simulation_figure(
-        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(SIZES[size]), plot_description=__doc__.splitlines()[0],
-        agreement_description="rfhm-fig3a: 0.9-crossings of mu and m_test (68 % bootstrap "
-        "intervals) vs the RS learning and L-mixture lines",
-        draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
-        from_csv=from_csv, workers=workers)
-    return FigureOutput(files=files, agreement=agreement)
-
-
-FIGURE = Figure(name=NAME, help="[W] Fig. 3a: mu (dashed) and m_test (solid) vs alpha for several "
-                "alpha_D (panels) and L (colours), with the RS lines of both variants",
-                build=build, order=35, add_arguments=C.add_from_csv_argument,
-                options_from_args=C.options_from_args)
+FIGURE = C.simulation_figure(
+    NAME, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw, order=35,
+    help="[W] Fig. 3a: mu (dashed) and m_test (solid) vs alpha for several alpha_D (panels) and L "
+         "(colours), with the RS lines of both variants",
+    plot_description=__doc__.splitlines()[0],
+    agreement_description="rfhm-fig3a: 0.9-crossings of mu and m_test (68 % bootstrap "
+    "intervals) vs the RS learning and L-mixture lines",
+    draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")))
+build = FIGURE.build

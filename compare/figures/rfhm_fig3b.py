@@ -32,7 +32,6 @@ from scipy import stats
 
 from .. import agreement as ag
 from ..plotting import new_figure
-from . import Figure, FigureOutput
 from . import _common as C
 
 NAME = "rfhm-fig3b"
@@ -229,17 +228,11 @@ def draw(rows, params=None):
     return fig
 
 
-def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
-    """Draw ``rfhm-fig3b``; ``from_csv`` redraws from a stored ``rfhm-fig3b.csv``."""
-    files, agreement = C.build_simulation_figure(
-        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(SIZES[size]), plot_description=__doc__.splitlines()[0],
-        agreement_description="rfhm-fig3b: D_gen(N) slopes vs the predicted N (sparse) and "
-        "sqrt(N) (dense) scalings, and D_gen vs the RS predictions at each N",
-        from_csv=from_csv, workers=workers)
-    return FigureOutput(files=files, agreement=agreement)
-
-
-FIGURE = Figure(name=NAME, help="[W] Fig. 3b: D_gen(N) for sparse and dense coefficients with "
-                "fitted slopes vs the predicted N and sqrt(N)", build=build, order=40,
-                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)
+FIGURE = C.simulation_figure(
+    NAME, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw, order=40,
+    help="[W] Fig. 3b: D_gen(N) for sparse and dense coefficients with fitted slopes vs the "
+         "predicted N and sqrt(N)",
+    plot_description=__doc__.splitlines()[0],
+    agreement_description="rfhm-fig3b: D_gen(N) slopes vs the predicted N (sparse) and "
+    "sqrt(N) (dense) scalings, and D_gen vs the RS predictions at each N")
+build = FIGURE.build

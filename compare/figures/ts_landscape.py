@@ -31,7 +31,6 @@ import numpy as np
 from .. import agreement as ag
 from ..landscape import compare_landscape, feature_intervals
 from ..plotting import new_figure
-from . import Figure, FigureOutput
 from . import _common as C
 
 NAME = "ts-landscape"
@@ -161,17 +160,11 @@ def draw(rows, params=None):
     return fig
 
 
-def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
-    """Draw ``ts-landscape``; ``from_csv`` redraws from a stored ``ts-landscape.csv``."""
-    files, agreement = C.build_simulation_figure(
-        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(SIZES[size], p=P_ORDER), plot_description=__doc__.splitlines()[0],
-        agreement_description="ts-landscape: retrieval maximum and barrier of V(q*), umbrella "
-        "sampling (68 % block-bootstrap intervals) vs RS theory at N = inf and at the realised "
-        "coupling", from_csv=from_csv, workers=workers, stage="umbrella sampling")
-    return FigureOutput(files=files, agreement=agreement)
-
-
-FIGURE = Figure(name=NAME, help="p = 3 teacher-student overlap landscape V(q*): RS theory vs "
-                "umbrella-sampling Monte Carlo", build=build, order=80,
-                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)
+FIGURE = C.simulation_figure(
+    NAME, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw, order=80,
+    help="p = 3 teacher-student overlap landscape V(q*): RS theory vs umbrella-sampling Monte Carlo",
+    parameters=lambda size: dict(SIZES[size], p=P_ORDER), plot_description=__doc__.splitlines()[0],
+    agreement_description="ts-landscape: retrieval maximum and barrier of V(q*), umbrella "
+    "sampling (68 % block-bootstrap intervals) vs RS theory at N = inf and at the realised "
+    "coupling", stage="umbrella sampling")
+build = FIGURE.build
