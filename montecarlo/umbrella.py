@@ -36,13 +36,13 @@ itself and raises RuntimeError above ``tol`` (pymbar only logs a warning).
 
 Statistical errors: a block bootstrap (blocks of consecutive sweeps per window, resampled
 independently per window; :func:`estimate`).  Replicas use :func:`wham`, the same estimator
-solved on the (window x state) count matrix: pymbar has no sample weights, so its cost grows
-with the number of samples (K windows x sum n_w columns) where the count form needs K x (N+1).
-Measured (2 shared cores, loaded; benchmark in the note of issue 13): N = 100, 56 windows x 600
-sweeps: pymbar 9.5 s per solve (7.9 s warm-started) vs 0.62 s; N = 200, 111 x 4000 (size
-"paper"): pymbar 231 s and a 394 MB u_kn per solve, so 200 replicas would take ~13 h.  The two
-solvers agree to < 1e-6 in f (tested).  Failed replicas (no convergence) are counted
-(``n_boot_failed``), never silently dropped.
+solved on the (window x state) count matrix by Newton's method, started from the MBAR solution:
+pymbar 4 has no sample weights, so its cost grows with the number of samples (K windows x
+sum n_w columns) where the count form needs K^2 (N+1) per step.  Measured in one run (2 shared,
+loaded cores): N = 100, 56 windows x 600 sweeps (size "quick"): pymbar 9-14 s per solve, count
+solver 0.5 s (8 Newton steps), f equal to 2e-12; N = 200, 111 windows x 4000 sweeps (size
+"paper"): pymbar 231 s and a 394 MB u_kn matrix per solve (200 replicas: ~13 h), count solver
+0.7 s.  Failed replicas (no convergence) are counted (``n_boot_failed``), never silently dropped.
 
 Cost: windows * (equilibration + sweeps) sweeps of O(N M) each; memory N*M bytes, plus
 8 K sum(n_w) bytes for the MBAR matrix.
@@ -57,6 +57,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy.special import logsumexp
+
+from hopfield_phases._core.validation import check_memory
 
 from . import rng as xrng
 from . import teacher_sampling as ts
@@ -245,6 +247,9 @@ def mbar(counts, bias, tol: float = 1e-6, initial_f=None) -> ReweightResult:
     the solution is not self-consistent (never returns an unconverged answer).
     """
     counts, bias, n_w = _check_counts(counts, bias)
+    # u_kn and pymbar's work arrays of the same shape (about four copies)
+    check_memory("counts", 4 * 8 * counts.shape[0] * n_w.sum(),
+                 f"MBAR on {counts.shape[0]} windows x {int(n_w.sum())} samples")
     pymbar = _pymbar()
     idx = np.concatenate([np.repeat(np.arange(counts.shape[1]), counts[w].astype(np.int64))
                           for w in range(counts.shape[0])])
@@ -259,12 +264,14 @@ def mbar(counts, bias, tol: float = 1e-6, initial_f=None) -> ReweightResult:
     return _finish(counts, bias, n_w, m.f_k, tol, 1, "mbar")
 
 
-def wham(counts, bias, tol: float = 1e-6) -> ReweightResult:
-    """The MBAR/WHAM estimator solved on the count matrix (cost W x X per step, independent of
+def wham(counts, bias, tol: float = 1e-6, initial_f=None) -> ReweightResult:
+    """The MBAR/WHAM estimator solved on the count matrix (cost W^2 X per step, independent of
     the number of samples): minimum of the convex function ``F(f) = sum_x H(x) ln sum_w n_w
-    e^{f_w - b_w(x)} - sum_w n_w f_w`` (f_0 = 0) by BFGS with the analytic gradient.  Used for
-    bootstrap replicas, where :func:`mbar` is too slow (module docstring).  Same arguments and
-    result as :func:`mbar`; raises RuntimeError when not self-consistent."""
+    e^{f_w - b_w(x)} - sum_w n_w f_w`` (f_0 = 0) by a trust-region Newton method with the
+    analytic gradient and Hessian (``scipy.optimize.minimize(method="trust-exact")``).  Used
+    for bootstrap replicas, where :func:`mbar` is too slow (module docstring); ``initial_f``
+    (e.g. the full-data solution) starts the solver.  Same result as :func:`mbar`; raises
+    RuntimeError when not self-consistent."""
     from scipy.optimize import minimize
 
     counts, bias, n_w = _check_counts(counts, bias)
@@ -273,15 +280,26 @@ def wham(counts, bias, tol: float = 1e-6) -> ReweightResult:
     Hv, b, log_n = H[vis], bias[:, vis], np.log(n_w)
     total = Hv.sum()
 
-    def fun(g):
+    def weights(g):
         f = np.concatenate([[0.0], g])
         a = log_n[:, None] + f[:, None] - b
         lse = logsumexp(a, axis=0)
-        grad = (np.exp(a - lse[None, :]) @ Hv) - n_w
+        return f, lse, np.exp(a - lse[None, :])  # p[w, x]: share of window w at state x
+
+    def fun(g):
+        f, lse, p = weights(g)
+        grad = p @ Hv - n_w
         return float(Hv @ lse - n_w @ f) / total, grad[1:] / total
 
-    res = minimize(fun, np.zeros(len(n_w) - 1), jac=True, method="BFGS",
-                   options={"gtol": 1e-10, "maxiter": 5000})
+    def hess(g):
+        _, _, p = weights(g)
+        ph = p * Hv[None, :]
+        Hm = np.diag(ph.sum(axis=1)) - ph @ p.T
+        return Hm[1:, 1:] / total
+
+    g0 = np.zeros(len(n_w) - 1) if initial_f is None else \
+        np.asarray(initial_f, dtype=float)[1:] - float(initial_f[0])
+    res = minimize(fun, g0, jac=True, hess=hess, method="trust-exact", options={"gtol": 1e-12})
     return _finish(counts, bias, n_w, np.concatenate([[0.0], res.x]), tol, res.nit, "wham")
 
 
@@ -338,7 +356,7 @@ def estimate(series, centers, k, width, N, *, n_boot=40, block=50, seed=0) -> La
             pick = rng.integers(0, nb, size=nb)
             bs.append(np.concatenate([s[i * block:(i + 1) * block] for i in pick]))
         try:
-            rb = wham(counts_matrix(bs, N), bias)
+            rb = wham(counts_matrix(bs, N), bias, initial_f=res.f)
         except RuntimeError:
             failed += 1
             continue
