@@ -35,7 +35,7 @@ zero-width bins, Kumar et al. 1992), normalised over the visited x; ``V_mc(x) = 
 itself and raises RuntimeError above ``tol`` (pymbar only logs a warning).
 
 Statistical errors: a block bootstrap (blocks of consecutive sweeps per window, resampled
-independently per window; :func:`estimate`).  Replicas use :func:`wham`, the same estimator
+independently per window by ``scipy.stats.bootstrap``; :func:`estimate`).  Replicas use :func:`wham`, the same estimator
 solved on the (window x state) count matrix by Newton's method, started from the MBAR solution:
 pymbar 4 has no sample weights, so its cost grows with the number of samples (K windows x
 sum n_w columns) where the count form needs K^2 (N+1) per step.  Measured in one run (2 shared,
@@ -53,6 +53,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -328,11 +329,27 @@ def _V(log_p, N):
     return V
 
 
+def _block_counts(j, N, block):
+    """(n_blocks, N+1) state counts of the consecutive blocks of one window's series (the tail
+    shorter than a block is left out; a series shorter than a block is one block)."""
+    nb = max(1, len(j) // block)
+    cut = j[: nb * block] if len(j) >= block else j
+    rows = np.repeat(np.arange(nb), len(cut) // nb)
+    out = np.zeros((nb, N + 1))
+    np.add.at(out, (rows, cut), 1.0)
+    return out
+
+
 def estimate(series, centers, k, width, N, *, n_boot=40, block=50, seed=0) -> LandscapeEstimate:
     """MBAR landscape and block bootstrap from per-window series (q* values or indices j).
 
-    The blocks of ``block`` consecutive sweeps of each window are resampled with replacement
-    (independently per window; ``seed``: int, SeedSequence or Generator)."""
+    The blocks of ``block`` consecutive sweeps of each window are resampled with replacement,
+    independently per window, by ``scipy.stats.bootstrap`` (``paired=False``; the
+    observations are the block indices, so a replica is a set of whole blocks; a window with a
+    single block stays fixed, as scipy needs two observations).  ``seed``: int, SeedSequence
+    or Generator.  A replica whose reweighting fails is counted in ``n_boot_failed``."""
+    from scipy import stats
+
     N = int(N)
     if n_boot < 0:
         raise ValueError(f"n_boot must be >= 0, got {n_boot}")
@@ -345,28 +362,43 @@ def estimate(series, centers, k, width, N, *, n_boot=40, block=50, seed=0) -> La
     bias = np.array([bias_reduced(q, c, k, width, N) for c in centers])
     counts = counts_matrix(series, N)
     res = mbar(counts, bias)
+    V = _V(res.log_p, N)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     idx = [np.rint((np.asarray(s) + 1.0) * N / 2.0).astype(np.int64)
            if np.asarray(s).dtype.kind not in "iu" else np.asarray(s, dtype=np.int64) for s in series]
-    boots, failed = [], 0
-    for _ in range(n_boot):
-        bs = []
-        for s in idx:
-            nb = max(1, len(s) // block)
-            pick = rng.integers(0, nb, size=nb)
-            bs.append(np.concatenate([s[i * block:(i + 1) * block] for i in pick]))
+    blocks = [_block_counts(j, N, block) for j in idx]
+    free = [w for w, B in enumerate(blocks) if len(B) >= 2]
+    fixed = np.array([B.sum(axis=0) for B in blocks])
+
+    def replica_V(picks, b):
+        C = fixed.copy()
+        for w, pick in zip(free, picks):
+            C[w] = blocks[w][pick[b].astype(np.int64)].sum(axis=0)
         try:
-            rb = wham(counts_matrix(bs, N), bias, initial_f=res.f)
-        except RuntimeError:
-            failed += 1
-            continue
-        boots.append(_V(rb.log_p, N))
-    boots = np.array(boots).reshape(-1, N + 1)
+            return _V(wham(C, bias, initial_f=res.f).log_p, N)
+        except RuntimeError:  # counted below: a failed replica is all NaN
+            return np.full(N + 1, np.nan)
+
+    def statistic(*picks, axis=-1):
+        picks = [np.atleast_2d(p) for p in picks]
+        return np.stack([replica_V(picks, b) for b in range(picks[0].shape[0])], axis=-1)
+
+    if n_boot and free:
+        with warnings.catch_warnings():  # scipy's own interval is not used
+            warnings.simplefilter("ignore")
+            bt = stats.bootstrap([np.arange(len(blocks[w]), dtype=float) for w in free], statistic,
+                                 n_resamples=n_boot, vectorized=True, paired=False,
+                                 method="percentile", rng=rng)
+        dist = np.asarray(bt.bootstrap_distribution, dtype=float).reshape(N + 1, n_boot).T
+    else:
+        dist = np.tile(V, (n_boot, 1))  # nothing to resample
+    ok = np.isfinite(dist).any(axis=1)
+    boots = dist[ok]
     finite = np.isfinite(boots)
     V_err = np.array([np.std(boots[finite[:, j], j]) if finite[:, j].sum() > 2 else np.nan
                       for j in range(N + 1)])
-    return LandscapeEstimate(q=q, V=_V(res.log_p, N), V_err=V_err, log_p=res.log_p, f=res.f,
-                             boot=boots, n_boot=int(n_boot), n_boot_failed=int(failed))
+    return LandscapeEstimate(q=q, V=V, V_err=V_err, log_p=res.log_p, f=res.f, boot=boots,
+                             n_boot=int(n_boot), n_boot_failed=int(np.sum(~ok)))
 
 
 @dataclass
