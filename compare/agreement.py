@@ -9,14 +9,21 @@ Methods (``rfhm_dynamics.md`` Sec. 5.2, ``rfhm_theory.md`` Sec. 5 item 8):
   reaches 0.9, interpolated linearly in ``log x`` (:func:`threshold_crossing`).  ``which="first"``
   is the first upward crossing, ``which="last"`` the last upward crossing (the onset of the final
   high plateau, robust to re-entrant curves such as ``m_train`` in [W] Fig. 1).
-* **Isotonic fit** (pool-adjacent-violators, :func:`pava`) of the mean curve, weighted by the
-  number of samples, and its crossing (:func:`isotonic_crossing`).  The isotonic fit has a single
+* **Isotonic fit** (pool-adjacent-violators, :func:`pava`: ``scipy.optimize.isotonic_regression``)
+  of the mean curve, weighted by the number of samples, and its crossing (:func:`isotonic_crossing`).  The isotonic fit has a single
   crossing by construction, which makes it robust to noise.
 * **Bootstrap over samples** (:func:`transition`): the samples at each x are resampled with
   replacement, independently for each x (different x are independent instances), and the
   crossing is recomputed; the interval is the percentile interval of the bootstrap
   distribution (default 16-84 %, i.e. a 68 % band as in ``rfhm_dynamics.md`` Sec. 5.2).
-  The generator is an explicit ``numpy.random.Generator`` seeded from ``seed``.
+  The resampling is ``scipy.stats.bootstrap`` (one independent sample per x, ``paired=False``)
+  with an explicit ``numpy.random.Generator`` seeded from ``seed``; the interval is taken over
+  the replicas that have a crossing, and the others are counted (``n_failed``), never dropped
+  silently.
+* **Landscape agreement** (:func:`landscape_features`, :func:`landscape_agreement`): the one
+  metric comparing a simulated overlap landscape V(q*) with a theory curve (best constant
+  shift, rms, the retrieval maximum, the barrier and its depth), used by ``figure
+  ts-landscape`` and ``simulate ts-landscape``.
 * **Fitted sigmoid** (:func:`fit_sigmoid`): ``lo + (hi-lo)/(1+exp(-(ln x - ln x0)/w))`` by least
   squares; its crossing of the threshold, with a delta-method interval.
 * **Finite-size extrapolation** (:func:`extrapolate_inverse_n`): a weighted straight line in
@@ -31,6 +38,7 @@ Everything here is pure numpy/scipy and deterministic for a given seed.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import asdict, dataclass, field
 from typing import Sequence
 
@@ -53,12 +61,31 @@ __all__ = [
     "agreement_row",
     "crossing_rows",
     "samples_matrix",
+    "landscape_features",
+    "landscape_agreement",
+    "converged_rows",
+    "LANDSCAPE_Q_MAX",
+    "LANDSCAPE_Q_SPLIT",
 ]
+
+#: the q* range and the split between the paramagnet and retrieval parts of the landscape
+#: metric (:func:`landscape_agreement`), shared by the figure and the ``simulate`` command
+LANDSCAPE_Q_MAX = 0.95
+LANDSCAPE_Q_SPLIT = 0.3
 
 
 # --------------------------------------------------------------------------------------------
 # input handling
 # --------------------------------------------------------------------------------------------
+
+
+def converged_rows(rows) -> tuple[list[dict], int]:
+    """The rows of a simulation whose relaxation converged (column ``converged``; rows without
+    the column count as converged) and the number excluded.  The policy of the figures: an
+    unconverged relaxation (sweep cap reached) is no fixed point of the dynamics, so it is left
+    out of means and crossings, and the agreement rows report how many were left out."""
+    keep = [r for r in rows if r.get("converged", True) not in (False, 0, "False", "false")]
+    return keep, len(rows) - len(keep)
 
 
 def samples_matrix(x, values) -> tuple[np.ndarray, np.ndarray]:
@@ -164,7 +191,7 @@ def threshold_crossing(x, y, threshold: float = 0.9, *, log: bool = True, which:
 
 
 def pava(y, weights=None, *, increasing: bool = True) -> np.ndarray:
-    """Isotonic least-squares fit by pool-adjacent-violators.
+    """Isotonic least-squares fit by pool-adjacent-violators (``scipy.optimize.isotonic_regression``).
 
     Minimises ``sum w_i (f_i - y_i)^2`` over non-decreasing ``f`` (non-increasing when
     ``increasing=False``).  NaN entries of ``y`` (or zero weight) are ignored and filled, in the
@@ -176,28 +203,11 @@ def pava(y, weights=None, *, increasing: bool = True) -> np.ndarray:
         raise ValueError("weights must have the shape of y")
     if np.any(w < 0):
         raise ValueError("weights must be non-negative")
-    sign = 1.0 if increasing else -1.0
     ok = np.isfinite(y) & (w > 0)
     out = np.full_like(y, np.nan)
     if not ok.any():
         return out
-    yv, wv = sign * y[ok], w[ok]
-    # blocks: value, weight, length
-    val: list[float] = []
-    wt: list[float] = []
-    ln: list[int] = []
-    for yi, wi in zip(yv, wv):
-        val.append(yi)
-        wt.append(wi)
-        ln.append(1)
-        while len(val) > 1 and val[-2] > val[-1]:
-            v2, w2, l2 = val.pop(), wt.pop(), ln.pop()
-            v1, w1, l1 = val.pop(), wt.pop(), ln.pop()
-            wsum = w1 + w2
-            val.append((w1 * v1 + w2 * v2) / wsum)
-            wt.append(wsum)
-            ln.append(l1 + l2)
-    fit = np.repeat(np.array(val), np.array(ln)) * sign
+    fit = optimize.isotonic_regression(y[ok], weights=w[ok], increasing=increasing).x
     out[ok] = fit
     # fill ignored entries
     last = fit[0]
@@ -239,14 +249,19 @@ class Transition:
     """Bootstrap replicas in which a crossing exists (the interval uses only these)."""
     boot: np.ndarray = field(default=None, repr=False)
 
+    @property
+    def n_failed(self) -> int:
+        """Bootstrap replicas without a crossing (excluded from the interval, counted)."""
+        return int(self.n_boot - self.n_boot_valid)
+
     def as_dict(self) -> dict:
         d = asdict(self)
         d.pop("boot")
+        d["n_failed"] = self.n_failed
         return d
 
 
-def _crossing(x, M, threshold, method, log, which, direction):
-    mean, _, n = sample_means(M)
+def _crossing_from_means(x, mean, n, threshold, method, log, which, direction):
     if method == "mean":
         return threshold_crossing(x, mean, threshold, log=log, which=which, direction=direction)
     if method == "isotonic":
@@ -273,35 +288,51 @@ def transition(x, samples, threshold: float = 0.9, *, method: str = "isotonic",
     level : central probability of the percentile interval (0.68 = the 16-84 % band).
     seed : int or ``numpy.random.Generator``.
 
-    The samples at each x are resampled with replacement, independently per x.  Replicas
-    without a crossing are dropped; their number is reported (``n_boot - n_boot_valid``).
+    The samples at each x are resampled with replacement, independently per x, by
+    ``scipy.stats.bootstrap`` (``paired=False``; an x with a single sample stays fixed, as its
+    resampling would be, since scipy needs two or more observations per sample).  Replicas
+    without a crossing are excluded from the interval and counted (``n_failed``).
     """
     x = _check_x(x)
     M = _as_matrix(samples)
     if M.shape[0] != len(x):
         raise ValueError(f"samples must have one row per x ({len(x)}), got {M.shape[0]}")
+    if method not in ("mean", "isotonic"):
+        raise ValueError(f"method must be 'mean' or 'isotonic', got {method!r}")
     if not 0 < level < 1:
         raise ValueError(f"level must be in (0, 1), got {level}")
     if n_boot < 0:
         raise ValueError(f"n_boot must be >= 0, got {n_boot}")
-    value = _crossing(x, M, threshold, method, log, which, direction)
+    mean, _, n = sample_means(M)
+    args = (threshold, method, log, which, direction)
+    value = _crossing_from_means(x, mean, n, *args)
     rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
     boot = np.full(n_boot, np.nan)
-    if n_boot:
-        valid_rows = [np.flatnonzero(np.isfinite(row)) for row in M]
-        B = np.full((len(x), max(len(v) for v in valid_rows) if valid_rows else 0), np.nan)
-        for b in range(n_boot):
-            B[:] = np.nan
-            for i, cols in enumerate(valid_rows):
-                if len(cols):
-                    pick = rng.integers(0, len(cols), size=len(cols))
-                    B[i, : len(cols)] = M[i, cols[pick]]
-            boot[b] = _crossing(x, B, threshold, method, log, which, direction)
+    rows = [row[np.isfinite(row)] for row in M]
+    free = [i for i, r in enumerate(rows) if len(r) >= 2]
+    if n_boot and free:
+
+        def statistic(*resampled, axis=-1):
+            means = np.repeat(mean[:, None], resampled[0].shape[0] if resampled[0].ndim > 1 else 1,
+                              axis=1)
+            for i, r in zip(free, resampled):
+                means[i] = np.mean(np.atleast_2d(r), axis=axis)
+            return np.array([_crossing_from_means(x, means[:, b], n, *args)
+                             for b in range(means.shape[1])])
+
+        with warnings.catch_warnings():  # scipy's own interval is not used (NaN replicas)
+            warnings.simplefilter("ignore")
+            res = stats.bootstrap([rows[i] for i in free], statistic, n_resamples=n_boot,
+                                  vectorized=True, paired=False, method="percentile",
+                                  confidence_level=level, rng=rng)
+        boot = np.asarray(res.bootstrap_distribution, dtype=float).reshape(n_boot)
+    elif n_boot:
+        boot[:] = value  # nothing to resample: every replica is the data
     good = boot[np.isfinite(boot)]
     # An interval is reported only when the data themselves cross the threshold and at least
     # half of the replicas do: otherwise the transition lies off the grid and the few replicas
     # that cross would give a misleadingly narrow interval.
-    if np.isfinite(value) and len(good) >= 0.5 * n_boot:
+    if np.isfinite(value) and n_boot and len(good) >= 0.5 * n_boot:
         lo, hi = np.quantile(good, [(1 - level) / 2, (1 + level) / 2])
     else:
         lo = hi = math.nan
@@ -546,6 +577,79 @@ def crossing_rows(x, samples, theory: dict, quantity: str, *, threshold: float =
         for variant, th in theory.items():
             rows.append(agreement_row(quantity, tr.value, tr.ci_low, tr.ci_high, th, variant,
                                       method=f"{method} {threshold:g}-crossing", level=level,
-                                      n_boot_valid=tr.n_boot_valid, **extra))
+                                      n_boot_valid=tr.n_boot_valid, n_boot_failed=tr.n_failed,
+                                      **extra))
     return rows
 
+
+
+# --------------------------------------------------------------------------------------------
+# overlap landscape V(q*) (teacher_student_theory.md Sec. 3.6)
+# --------------------------------------------------------------------------------------------
+
+
+def landscape_features(q, V, *, q_max: float = LANDSCAPE_Q_MAX, q_split: float = LANDSCAPE_Q_SPLIT
+                       ) -> dict:
+    """Features of a landscape V(q*) on ``0 <= q* <= q_max``: the retrieval maximum ``q_R``
+    (argmax on q* > q_split), the barrier ``q_B`` (argmin between q* = 0 and q_R), ``depth =
+    V(q_R) - V(q_B)`` and ``dV = V(q_R) - V(0)`` (the free-entropy difference between the
+    retrieval maximum and the paramagnet end).  NaN where a feature does not exist."""
+    q = np.asarray(q, dtype=float)
+    V = np.asarray(V, dtype=float)
+    nan = math.nan
+    out = dict(q_R=nan, q_B=nan, depth=nan, dV=nan)
+    ok = np.isfinite(V) & (q <= q_max + 1e-9) & (q >= -1e-9)
+    hi = ok & (q > q_split)
+    if not hi.any():
+        return out
+    i_max = np.flatnonzero(hi)[np.argmax(V[hi])]
+    out["q_R"] = float(q[i_max])
+    i0 = np.flatnonzero(ok)[np.argmin(np.abs(q[ok]))]
+    out["dV"] = float(V[i_max] - V[i0])
+    mid = ok & (q <= q[i_max])
+    i_min = np.flatnonzero(mid)[np.argmin(V[mid])]
+    out["q_B"] = float(q[i_min])
+    out["depth"] = float(V[i_max] - V[i_min])
+    return out
+
+
+def landscape_agreement(q, V_mc, V_th, q_min: float = 0.0, q_max: float = LANDSCAPE_Q_MAX,
+                        q_split: float = LANDSCAPE_Q_SPLIT, *, V_err=None) -> dict:
+    """The agreement of a simulated landscape with a theory curve on q* in [q_min, q_max].
+
+    V is defined up to a constant: the theory is shifted by ``shift``, the mean difference
+    ``V_mc - V_th`` over the points where both are finite (weighted by ``1/V_err^2`` when
+    given; errors floored at 1e-4).  Returns ``rms``, ``max_abs`` (after the shift),
+    ``chi2_per_point`` (with ``V_err``; else NaN), ``n_points`` (common points; the deviation
+    entries are NaN, and the shift 0, with fewer than three), ``shift`` and, for ``name`` in
+    (mc, theory), ``argmax_name``, ``qR_name``, ``qB_name``, ``depth_name``, ``dV_name``: the
+    overall maximum and :func:`landscape_features` (with ``q_split``) of each curve on its own
+    finite points in the range."""
+    q = np.asarray(q, dtype=float)
+    V_mc = np.asarray(V_mc, dtype=float)
+    V_th = np.asarray(V_th, dtype=float)
+    R = (q >= q_min - 1e-12) & (q <= q_max + 1e-12)
+    S = R & np.isfinite(V_mc) & np.isfinite(V_th)
+    nan = math.nan
+    out = dict(rms=nan, max_abs=nan, chi2_per_point=nan, n_points=int(S.sum()), shift=0.0)
+    if S.sum() >= 3:
+        d = V_mc[S] - V_th[S]
+        if V_err is not None:
+            e = np.asarray(V_err, dtype=float)[S]
+            fill = np.nanmax(e) if np.isfinite(e).any() else 1.0
+            e = np.maximum(np.where(np.isfinite(e), e, fill), 1e-4)
+            w = 1.0 / e**2
+        else:
+            e, w = None, np.ones_like(d)
+        shift = float(np.sum(w * d) / np.sum(w))
+        r = d - shift
+        out.update(rms=float(np.sqrt(np.mean(r * r))), max_abs=float(np.max(np.abs(r))),
+                   chi2_per_point=float(np.mean((r / e) ** 2)) if e is not None else nan,
+                   shift=shift)
+    for name, V in (("mc", V_mc), ("theory", V_th + out["shift"])):
+        ok = R & np.isfinite(V)
+        out[f"argmax_{name}"] = float(q[ok][np.argmax(V[ok])]) if ok.any() else nan
+        f = landscape_features(q[ok], V[ok], q_max=q_max, q_split=q_split)
+        out[f"qR_{name}"], out[f"qB_{name}"] = f["q_R"], f["q_B"]
+        out[f"depth_{name}"], out[f"dV_{name}"] = f["depth"], f["dV"]
+    return out

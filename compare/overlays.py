@@ -1,7 +1,9 @@
 """Cheap simulation points drawn over the theory phase diagrams.
 
 For each diagram there is a pair of functions: ``*_points(out_dir, size, seed, workers)`` runs a
-small, cached simulation (``montecarlo.sweep.run_sweep``; the CSV goes to
+small, cached simulation (a task of ``montecarlo``: ``montecarlo.hopfield.hopfield_task``,
+``montecarlo.rfhm.sample_task``, ``montecarlo.teacher_student.sweep_task``, through
+``montecarlo.sweep.run_sweep``; this module only reduces and draws; the CSV goes to
 ``OUT/sweeps/overlay-*_SIZE.csv`` and a rerun reuses finished rows) and returns
 ``(rows, agreement)``: the rows to plot (add them to the figure's CSV) and agreement-table
 rows (:func:`compare.agreement.agreement_row`); ``draw_*_points(ax, rows)`` draws the rows onto
@@ -9,8 +11,7 @@ a matplotlib Axes whose axes are those of the diagram.  The drawing uses only th
 figure that stores them in its CSV can be redrawn from it.
 
 * **AGS diagram** (``hopfield-phase-diagram``, axes alpha, T): standard Hopfield network with
-  random +-1 patterns (``montecarlo.zero_temperature.relax_int8`` at T = 0,
-  ``montecarlo.metropolis.metropolis`` at T > 0) started from a stored pattern; a point is
+  random +-1 patterns (``montecarlo.hopfield``) started from a stored pattern; a point is
   "retrieval" when the mean overlap with the pattern exceeds 0.8 (filled circle) and
   "no retrieval" otherwise (open circle).  At T = 0 the load where the mean final overlap
   crosses 0.9 downward (bootstrap interval) is compared with alpha_c = 0.137906
@@ -34,7 +35,11 @@ from pathlib import Path
 
 import numpy as np
 
+from hopfield_phases.montecarlo import hopfield as mc_hopfield
+from hopfield_phases.montecarlo import rfhm as mc_rfhm
+
 from . import agreement as ag
+from .agreement import converged_rows
 
 __all__ = ["hopfield_points", "draw_hopfield_points", "rfhm_points", "draw_rfhm_points",
            "ts_points", "draw_ts_points", "overlay", "SIZES"]
@@ -82,41 +87,21 @@ def _sweep(task, grid, samples, out_dir, name, size, seed, workers):
 # --------------------------------------------------------------------------------------------
 
 
-def hopfield_task(params: dict, sample: int, seed) -> dict:
-    """Standard Hopfield network, P = round(alpha N) random +-1 patterns (site-major int8),
-    started from pattern 0: final (T = 0) or time-averaged (T > 0) overlap with it."""
-    from hopfield_phases.montecarlo.metropolis import metropolis
-    from hopfield_phases.montecarlo.zero_temperature import relax_int8
-
-    N, alpha, T = int(params["N"]), float(params["alpha"]), float(params["T"])
-    P = max(1, int(round(alpha * N)))
-    data_ss, dyn_ss = np.random.SeedSequence(seed.entropy, spawn_key=seed.spawn_key).spawn(2) \
-        if isinstance(seed, np.random.SeedSequence) else np.random.SeedSequence(seed).spawn(2)
-    rng = np.random.default_rng(data_ss)
-    X = (2 * rng.integers(0, 2, size=(N, P)) - 1).astype(np.int8)
-    start = X[:, 0].copy()[None, :]
-    dyn_seed = int(dyn_ss.generate_state(1, dtype=np.uint32)[0])
-    if T == 0.0:
-        res = relax_int8(X, start, seed=dyn_seed, max_sweeps=500)
-        m = float(res.overlaps_with(start)[0])
-    else:
-        n = int(params["sweeps"])
-        res = metropolis(X, start, T, n_sweeps=n, n_burn=n // 2, seed=dyn_seed)
-        m = float(res.mean_overlap[0])
-    return {"P": P, "m": m}
-
-
 def hopfield_points(out_dir, size: str = "quick", seed: int = 0, workers=None):
     """Simulation points for the AGS diagram: ``rows`` with columns ``overlay, alpha, T, y
     (mean overlap), yerr, n, retrieval`` and agreement rows (T = 0 retrieval limit)."""
     s = _check_size("hopfield", size)
     grid = [dict(N=s["N"], alpha=float(a), T=float(T), sweeps=s["sweeps"])
             for a in sorted(s["alphas"], reverse=True) for T in s["temperatures"]]
-    sim = _sweep(hopfield_task, grid, s["samples"], out_dir, "hopfield", size, seed, workers)
+    sim = _sweep(mc_hopfield.hopfield_task, grid, s["samples"], out_dir, "hopfield", size, seed,
+                 workers)
+    sim, n_unconverged = converged_rows(sim)
     rows = []
     for a in s["alphas"]:
         for T in s["temperatures"]:
             v = np.array([r["m"] for r in sim if r["alpha"] == a and r["T"] == T])
+            if not len(v):  # every relaxation here hit the sweep cap (counted in agreement)
+                continue
             rows.append(dict(overlay="hopfield", alpha=float(a), T=float(T), y=float(v.mean()),
                              yerr=float(v.std(ddof=1) / math.sqrt(len(v))) if len(v) > 1 else math.nan,
                              n=len(v), retrieval=bool(v.mean() > RETRIEVAL), N=s["N"]))
@@ -131,6 +116,7 @@ def hopfield_points(out_dir, size: str = "quick", seed: int = 0, workers=None):
         agreement.append(ag.agreement_row(
             "T=0 retrieval limit alpha_c (pattern overlap 0.9-crossing)", tr.value, tr.ci_low,
             tr.ci_high, H.capacity(1), "AGS RS", N=s["N"], method="isotonic, 68 % bootstrap",
+            n_boot_failed=tr.n_failed, unconverged_excluded=n_unconverged,
             note="finite-N crossing expected above alpha_c"))
     return rows, agreement
 
@@ -168,7 +154,8 @@ def rfhm_points(out_dir, size: str = "quick", seed: int = 0, workers=None):
     grid = [dict(N=s["N"], alpha=float(a), alpha_D=float(aD), L_train="dense", L_test=[3],
                  coefficients="dense") for aD in s["alpha_Ds"] for a in grids[aD][::-1]]
     grid.sort(key=lambda p: -p["alpha"])
-    sim = _sweep(C.rfhm_task, grid, s["samples"], out_dir, "rfhm", size, seed, workers)
+    sim = _sweep(mc_rfhm.sample_task, grid, s["samples"], out_dir, "rfhm", size, seed, workers)
+    sim, n_unconverged = converged_rows(sim)
     rows, agreement = [], []
     for i, aD in enumerate(s["alpha_Ds"]):
         sel = [r for r in sim if r["alpha_D"] == aD]
@@ -184,7 +171,8 @@ def rfhm_points(out_dir, size: str = "quick", seed: int = 0, workers=None):
             for variant, value in theory.items():
                 agreement.append(ag.agreement_row(
                     f"{trans} transition at alpha_D={aD:g} (dense)", tr.value, tr.ci_low, tr.ci_high,
-                    value, variant, N=s["N"], method=f"isotonic 0.9-crossing ({direction}), 68 % bootstrap"))
+                    value, variant, N=s["N"], method=f"isotonic 0.9-crossing ({direction}), 68 % bootstrap",
+                    n_boot_failed=tr.n_failed, unconverged_excluded=n_unconverged))
     return rows, agreement
 
 

@@ -21,6 +21,21 @@ Per sample (one instance):
 5. Observables: ``mu = f_1.s/N``, ``m_train = xi^1.s/N``, ``m_test[L] = xi_test.s/N``; sweeps
    used, converged flag, flips and visits at an exact zero field, per start state.
 
+Column layout (owned here; every sweep CSV of this task -- ``simulate rfhm``, the figures
+``rfhm-fig1``, ``rfhm-fig3a``, ``rfhm-fig3b`` and the RFHM overlay -- has it, so each can feed
+the others' reduction, e.g. ``figure rfhm-fig1 --from-csv`` a CSV of ``simulate rfhm``):
+the grid parameters and ``sample`` (added by ``montecarlo.sweep``), then
+:meth:`SampleResult.as_row`:
+
+* ``P``, ``D``: examples and features;
+* ``mu``, ``m_train``: overlaps of the relaxed feature and train example with their targets;
+* ``m_test_<L>`` for each L_test (e.g. ``m_test_3``), ``m_test_dense`` for ``L_test="dense"``
+  (:func:`m_test_column`);
+* ``sweeps`` (largest over the start states), ``converged`` (all start states converged
+  within ``max_sweeps``), and per start state ``sweeps_<start>``, ``converged_<start>``
+  (start names ``feature``, ``train``, ``test_<L>``, ``test_dense``);
+* ``flips``, ``zero_fields``: summed over the start states.
+
 Memory: the chosen kernel's data (N*P bytes for int8, N*P/8 for bits) plus N*D bytes of
 features and ~P*D*8 bytes of coefficients during generation; checked before allocation.
 Time: ~ (sweeps summed over the start states) x N x P / (32..64 per ns) -- see the benchmark.
@@ -38,15 +53,33 @@ from hopfield_phases._core.validation import check_memory, choice, integer, posi
 from .zero_temperature import TIE_RULES, choose_kernel, kernel_memory, relax_bits, relax_int8
 
 __all__ = ["SampleResult", "Instance", "build_instance", "run_sample", "sample_task", "sweep",
-           "validate_parameters", "START_NAMES"]
+           "validate_parameters", "START_NAMES", "m_test_column", "COLUMNS"]
 
 START_NAMES = ("feature", "train")
+#: columns present in every row of :meth:`SampleResult.as_row` (plus ``m_test_<L>`` per L_test)
+COLUMNS = ("P", "D", "mu", "m_train", "sweeps", "converged", "flips", "zero_fields")
+
+
+def _label(L):
+    """The name of an L_test value in columns: an int, or "dense" (L = D)."""
+    if L is None or (isinstance(L, str) and L.strip().lower() == "dense"):
+        return "dense"
+    try:
+        return int(L)
+    except (TypeError, ValueError):
+        raise ValueError(f"L_test: expected integers or 'dense', got {L!r}") from None
+
+
+def m_test_column(L) -> str:
+    """Column of the test-example overlap for ``L_test = L``: ``m_test_3``, ``m_test_dense``."""
+    return f"m_test_{_label(L)}"
 
 
 @dataclass
 class SampleResult:
-    """Result of one sample.  ``m_test`` maps L_test -> overlap; ``sweeps``, ``converged``,
-    ``flips`` and ``zero_fields`` map a start name ("feature", "train", "test_L") -> value."""
+    """Result of one sample.  ``m_test`` maps L_test (int, or "dense") -> overlap; ``sweeps``,
+    ``converged``, ``flips`` and ``zero_fields`` map a start name ("feature", "train",
+    "test_L", "test_dense") -> value."""
 
     N: int
     P: int
@@ -66,10 +99,12 @@ class SampleResult:
         return all(self.converged.values())
 
     def as_row(self) -> dict:
-        """Flat scalar columns (for the sweep CSV)."""
+        """Flat scalar columns (for the sweep CSV; the layout of the module docstring)."""
         row = {"P": self.P, "D": self.D, "mu": self.mu, "m_train": self.m_train}
         for L, v in self.m_test.items():
-            row[f"m_test_{L}"] = v
+            row[m_test_column(L)] = v
+        row["sweeps"] = int(max(self.sweeps.values()))
+        row["converged"] = bool(self.all_converged)
         for name in self.sweeps:
             row[f"sweeps_{name}"] = int(self.sweeps[name])
         for name in self.converged:
@@ -151,6 +186,7 @@ def build_instance(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients=
                    initial_overlap=None, kernel="auto"):
     """Generate an instance (see the module docstring for the draw order); returns
     ``(Instance, dynamics SeedSequence)``."""
+    L_arg = L_test
     N, P, D, L_train, L_test, k = validate_parameters(N, alpha, alpha_D, L_train, L_test, coefficients,
                                                       "reference", 1, initial_overlap, kernel)
     rng, dyn_ss = _seeds(seed)
@@ -176,7 +212,9 @@ def build_instance(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients=
         train = ((data[:, 0] & np.uint64(1)).astype(np.int8) * np.int8(2) - np.int8(1)).astype(np.int8)
     del c
     targets = np.stack([feature, train, *tests]).astype(np.int8)
-    names = ["feature", "train"] + [f"test_{L}" for L in L_test]
+    labels = [_label(L) for L in ((L_arg,) if isinstance(L_arg, (int, np.integer, str)) or L_arg is None
+                                  else L_arg)]
+    names = ["feature", "train"] + [f"test_{lab}" for lab in labels]
     starts = targets
     if initial_overlap is not None:
         starts = targets.copy()
@@ -205,7 +243,7 @@ def run_sample(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="spa
         res = relax_bits(inst.data, inst.P, inst.starts, dyn_ss, tie, max_sweeps)
     ov = res.overlaps_with(inst.targets)
     names = inst.names
-    L_list = [int(n.split("_")[1]) for n in names[2:]]
+    L_list = [_label(n.split("_", 1)[1]) for n in names[2:]]
     return SampleResult(
         N=inst.N, P=inst.P, D=inst.D, mu=float(ov[0]), m_train=float(ov[1]),
         m_test={L: float(v) for L, v in zip(L_list, ov[2:])},
@@ -224,13 +262,21 @@ _PARAM_NAMES = ("N", "alpha", "alpha_D", "L_train", "L_test", "coefficients", "t
 def sample_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     """Sweep task (for :func:`montecarlo.sweep.run_sweep`): ``run_sample(**params, seed=seed)``
     flattened with :meth:`SampleResult.as_row`.  ``L_test`` may be a list or a comma string."""
+    return run_sample(seed=seed, **_task_kwargs(params)).as_row()
+
+
+def _task_kwargs(params: dict) -> dict:
+    """:func:`run_sample` keywords of a grid point (``L_test``: list or comma string of ints
+    and "dense"); ValueError on unknown parameters."""
     kw = {k: v for k, v in params.items() if k in _PARAM_NAMES}
     unknown = set(params) - set(_PARAM_NAMES)
     if unknown:
         raise ValueError(f"grid: unknown RFHM parameters {sorted(unknown)}")
     if isinstance(kw.get("L_test"), str):
-        kw["L_test"] = tuple(int(x) for x in kw["L_test"].split(",") if x)
-    return run_sample(seed=seed, **kw).as_row()
+        kw["L_test"] = [x.strip() for x in kw["L_test"].split(",") if x.strip()]
+    if isinstance(kw.get("L_test"), (list, tuple)):
+        kw["L_test"] = tuple(_label(x) for x in kw["L_test"])
+    return kw
 
 
 def _cost(params: dict) -> float:
@@ -244,18 +290,14 @@ def sweep(grid, samples, out, workers=None, executor="local", *, scheduler=None,
     ``grid``: list of dicts of :func:`run_sample` keyword arguments (or a mapping name ->
     values, expanded as a product).  Every grid point is validated before any work.  Seeds per
     (params, sample) from ``master_seed``; the CSV has the parameter columns, ``sample``, and
-    ``P, D, mu, m_train, m_test_L..., sweeps_<start>, converged_<start>, flips, zero_fields``.
+    the columns of the module docstring (``P, D, mu, m_train, m_test_<L>..., sweeps,
+    converged, sweeps_<start>, converged_<start>, flips, zero_fields``).
     Returns the CSV path."""
     from .sweep import expand_grid
 
     points = expand_grid(grid)
     for p in points:
-        kw = {k: v for k, v in p.items() if k in _PARAM_NAMES}
-        unknown = set(p) - set(_PARAM_NAMES)
-        if unknown:
-            raise ValueError(f"grid: unknown RFHM parameters {sorted(unknown)}")
-        if isinstance(kw.get("L_test"), str):
-            kw["L_test"] = tuple(int(x) for x in kw["L_test"].split(",") if x)
+        kw = _task_kwargs(p)
         if "N" not in kw or "alpha" not in kw or "alpha_D" not in kw:
             raise ValueError("grid: every point needs N, alpha and alpha_D")
         validate_parameters(**kw)

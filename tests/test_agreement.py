@@ -121,3 +121,75 @@ def test_bad_input_names_parameter():
         ag.transition([1.0, 2.0], [[0.0], [1.0]], method="spline")
     with pytest.raises(ValueError, match="^samples"):
         ag.transition([1.0, 2.0, 3.0], [[0.0], [1.0]])
+
+
+def test_bootstrap_interval_matches_delta_method():
+    """Two-point linear crossing x_c = 1 + (t - m1)/(m2 - m1) of two sample means: the
+    68 % bootstrap half-width (scipy.stats.bootstrap, one sample per x) equals the delta-method
+    standard error computed from the known sample spread (an independent fact)."""
+    rng = np.random.default_rng(11)
+    n, s = 400, 0.1
+    m1, m2 = rng.normal(0.2, s, n), rng.normal(0.8, s, n)
+    a, b = m1.mean(), m2.mean()
+    d1, d2 = (0.5 - b) / (b - a) ** 2, -(0.5 - a) / (b - a) ** 2
+    se = math.hypot(d1 * m1.std(ddof=1), d2 * m2.std(ddof=1)) / math.sqrt(n)
+    tr = ag.transition([1.0, 2.0], [m1, m2], 0.5, method="mean", log=False, n_boot=3000, seed=1)
+    assert tr.value == pytest.approx(1 + (0.5 - a) / (b - a))
+    assert 0.9 < 0.5 * (tr.ci_high - tr.ci_low) / se < 1.1
+    assert tr.n_failed == 0 and tr.n_boot_valid == 3000
+
+
+def test_bootstrap_counts_failed_replicas():
+    """Replicas without a crossing are counted (n_failed), never silently dropped; the count
+    reaches the agreement rows."""
+    x = [1.0, 2.0, 3.0]
+    # at x = 3 half of the samples are high: the mean crosses 0.45 in only part of the replicas
+    samples = [[0.0, 0.0, 0.0, 0.0], [0.1, 0.0, 0.2, 0.1], [1.0, 0.0, 1.0, 0.0]]
+    tr = ag.transition(x, samples, 0.45, method="mean", log=False, n_boot=400, seed=3)
+    assert math.isfinite(tr.value)
+    assert 0 < tr.n_failed < 400
+    assert tr.n_failed == int(np.sum(~np.isfinite(tr.boot))) == tr.n_boot - tr.n_boot_valid
+    assert tr.as_dict()["n_failed"] == tr.n_failed
+    rows = ag.crossing_rows(x, samples, {"th": 2.5}, "q", threshold=0.45, methods=("mean",),
+                            n_boot=400, seed=3)
+    assert rows[0]["n_boot_failed"] + rows[0]["n_boot_valid"] == 400
+    # a single sample at an x is not resampled (scipy needs two); no samples at all: no crossing
+    one = ag.transition([1.0, 2.0], [[0.0], [1.0, 1.0]], 0.5, n_boot=50, seed=0)
+    assert one.n_failed == 0 and one.ci_low == one.ci_high == one.value
+
+
+def test_isotonic_regression_is_scipy_and_handles_gaps():
+    y = np.array([1.0, np.nan, 3.0, 2.0, 4.0])
+    w = np.array([1.0, 1.0, 1.0, 1.0, 0.0])
+    fit = ag.pava(y, w)
+    np.testing.assert_allclose(fit, [1.0, 1.0, 2.5, 2.5, 2.5])  # gaps filled from the left
+
+
+def test_converged_rows_policy():
+    rows = [dict(m=1.0, converged=True), dict(m=0.0, converged=False), dict(m=0.5)]
+    keep, n = ag.converged_rows(rows)
+    assert n == 1 and [r["m"] for r in keep] == [1.0, 0.5]
+
+
+def test_landscape_agreement_known_curves():
+    """V = (q - 0.4)^2 on [0, 0.95]: barrier at 0.4, retrieval end point 0.95, depth 0.55^2,
+    dV = 0.55^2 - 0.4^2; a constant offset is removed exactly by the shift."""
+    q = np.linspace(-0.2, 1.0, 61)
+    V = (q - 0.4) ** 2
+    f = ag.landscape_features(q, V)
+    assert f["q_B"] == pytest.approx(0.4) and f["q_R"] == pytest.approx(0.94)  # grid step 0.02
+    assert f["depth"] == pytest.approx(0.54**2) and f["dV"] == pytest.approx(0.54**2 - 0.16)
+    a = ag.landscape_agreement(q, V + 0.7, V, V_err=np.full(q.shape, 0.01))
+    assert a["shift"] == pytest.approx(0.7) and a["rms"] == pytest.approx(0, abs=1e-12)
+    assert a["qB_mc"] == a["qB_theory"] == pytest.approx(0.4)
+    rng = np.random.default_rng(0)
+    noisy = V + 0.7 + 0.01 * rng.standard_normal(q.shape)
+    b = ag.landscape_agreement(q, noisy, V, V_err=np.full(q.shape, 0.01))
+    assert 0.005 < b["rms"] < 0.015 and 0.5 < b["chi2_per_point"] < 1.6
+    # a wrong theory is seen: rms grows
+    c = ag.landscape_agreement(q, noisy, 0.5 * V)
+    assert c["rms"] > 3 * b["rms"]
+    # the theory's features do not depend on where the simulation has points
+    sparse = np.where(q > 0.91, noisy, np.nan)  # two common points: no deviation measure
+    d = ag.landscape_agreement(q, sparse, V)
+    assert d["qB_theory"] == pytest.approx(0.4) and math.isnan(d["rms"])

@@ -87,12 +87,12 @@ def test_reproduce_and_report_reuse_cache(tmp_path, monkeypatch, capsys):
     before = sweep.read_bytes()
 
     # a rerun must reuse every finished simulation row: the task may not be called
-    from hopfield_phases.compare.figures import _common
+    from hopfield_phases.montecarlo import rfhm as mc_rfhm
 
     def boom(*a, **k):
         raise AssertionError("simulation rerun although cached")
 
-    monkeypatch.setattr(_common, "rfhm_task", boom)
+    monkeypatch.setattr(mc_rfhm, "sample_task", boom)
     assert main(["reproduce", "--size", "tiny", "--only", name, "--out", str(tmp_path),
                  "--workers", "1"]) == 0
     assert sweep.read_bytes() == before
@@ -186,3 +186,104 @@ def test_overlay_one_call_writes_tables(tmp_path):
     assert rows and meta["seed"] == 0 and agreement
     with pytest.raises(ValueError, match="^kind"):
         overlays.overlay("nope", ax, tmp_path, "x", "tiny")
+
+
+# ------------------------------------------------------------------ figures from `simulate` CSVs
+@pytest.fixture(scope="module")
+def rfhm_sim_csv(tmp_path_factory):
+    """A CSV of the README's `simulate rfhm` command at a tiny size (sparse L = 3, L_test 3,5,7)."""
+    out = tmp_path_factory.mktemp("sim") / "fig1.csv"
+    rc = main(["simulate", "rfhm", "--N", "600", "--alpha-D", "0.02", "--alpha", "0.02:2:4:log",
+               "--L-train", "3", "--L-test", "3,5,7", "--samples", "2", "--workers", "1",
+               "--quiet", "--out", str(out)])
+    assert rc == 0
+    return out
+
+
+@pytest.mark.parametrize("name", ["rfhm-fig1", "rfhm-fig3a"])
+def test_figure_from_simulate_rfhm_csv(rfhm_sim_csv, tmp_path, name):
+    """`simulate rfhm --out X.csv` then `figure NAME --from-csv X.csv` draws the simulated
+    points (montecarlo.rfhm owns the column layout both sides read)."""
+    from hopfield_phases.montecarlo.rfhm import m_test_column
+    from hopfield_phases.montecarlo.sweep import read_sweep
+
+    sim = read_sweep(rfhm_sim_csv)
+    assert {"mu", "m_train", "converged", m_test_column(3), m_test_column(7)} <= set(sim[0])
+    out = tmp_path / "fig"
+    assert main(["figure", name, "--from-csv", str(rfhm_sim_csv), "--out", str(out)]) == 0
+    rows, meta = read_table(out / f"{name}.csv")
+    pts = [r for r in rows if r["kind"] == "simulation" and np.isfinite(r["y"])]
+    assert len(pts) >= 4 * 2  # 4 alphas, at least mu and one m_test series
+    assert meta["parameters"]["N"] == 600 and meta["parameters"]["from_csv"] == str(rfhm_sim_csv)
+    assert {r["series"] for r in pts} >= {"mu", "m_test_L3" if name == "rfhm-fig1" else "m_test"}
+    agr, _ = read_table(out / f"{name}_agreement.csv")
+    assert agr and {"n_boot_failed", "unconverged_excluded"} <= set(agr[0])
+    assert (out / f"{name}.png").stat().st_size > 0
+    assert not (out / "sweeps").exists()
+
+
+def test_figure_rfhm_fig3b_from_simulate_csv(tmp_path):
+    out = tmp_path / "dense.csv"
+    assert main(["simulate", "rfhm", "--N", "300", "--alpha-D", "0.01,0.02,0.03", "--alpha", "0.5",
+                 "--coefficients", "dense", "--L-test", "dense", "--samples", "2", "--workers", "1",
+                 "--quiet", "--out", str(out)]) == 0
+    assert main(["figure", "rfhm-fig3b", "--size", "tiny", "--from-csv", str(out), "--out",
+                 str(tmp_path / "fig")]) == 0
+    rows, _ = read_table(tmp_path / "fig" / "rfhm-fig3b.csv")
+    pts = [r for r in rows if r["kind"] == "simulation"]
+    assert len(pts) == 1 and pts[0]["series"] == "dense" and pts[0]["x"] == 300
+
+
+def test_figure_ts_landscape_from_simulate_csv(tmp_path):
+    out = tmp_path / "land.csv"
+    assert main(["simulate", "ts-landscape", "--p", "3", "--N", "12", "--alpha", "3", "--T", "3",
+                 "--T-teacher", "3", "--windows", "0:1:6", "--sweeps", "100", "--equilibration",
+                 "10", "--out", str(out)]) == 0
+    sim, _ = read_table(out)
+    assert main(["figure", "ts-landscape", "--from-csv", str(out), "--out", str(tmp_path / "f")]) == 0
+    rows, _ = read_table(tmp_path / "f" / "ts-landscape.csv")
+    mc = [r for r in rows if r["series"] == "mc"]
+    assert len(mc) == len(sim) and any(r["series"] == "r_sample" for r in rows)
+    # the figure's reduction and the command report the same agreement metric
+    agr, _ = read_table(tmp_path / "f" / "ts-landscape_agreement.csv")
+    cmd, _ = read_table(tmp_path / "land_agreement.csv")
+    rs = next(r for r in agr if r["variant"] == "r_sample")
+    assert rs["rms_after_shift"] == pytest.approx(cmd[0]["theory_rsample_rms"], rel=1e-9, nan_ok=True)
+
+
+def test_figure_from_wrong_csv_is_an_error(rfhm_sim_csv, tmp_path, capsys):
+    """A CSV without the needed columns, or another figure's table, is an error (exit 2),
+    never a figure with empty axes."""
+    from hopfield_phases._core.tables import write_table
+
+    bad = write_table(tmp_path / "bad.csv", [dict(alpha=0.1, m_test_L3=0.5, N=600)], command="x",
+                      seed=0, description="")
+    for name, src in (("rfhm-fig1", bad), ("rfhm-fig3b", rfhm_sim_csv), ("ts-landscape", rfhm_sim_csv),
+                      ("rfhm-fig3a", bad)):
+        out = tmp_path / name
+        assert main(["figure", name, "--from-csv", str(src), "--out", str(out)]) == 2, name
+        err = capsys.readouterr().err
+        assert "from_csv" in err, err
+        assert not (out / f"{name}.png").exists()
+    # the plotted table of another figure
+    assert main(["figure", "rfhm-fig1", "--from-csv", str(rfhm_sim_csv), "--out",
+                 str(tmp_path / "ok")]) == 0
+    assert main(["figure", "rfhm-fig3a", "--from-csv", str(tmp_path / "ok" / "rfhm-fig1.csv"),
+                 "--out", str(tmp_path / "other")]) == 2
+    assert "another figure" in capsys.readouterr().err
+
+
+def test_hopfield_task_lives_in_montecarlo():
+    """The AGS overlay simulation is a montecarlo task (compare only reduces and draws)."""
+    from hopfield_phases.compare import overlays
+    from hopfield_phases.montecarlo.hopfield import hopfield_task
+
+    assert not hasattr(overlays, "hopfield_task")
+    ss = np.random.SeedSequence(3)
+    a = hopfield_task(dict(N=200, alpha=0.05, T=0.0), 0, ss)
+    b = hopfield_task(dict(N=200, alpha=0.05, T=0.0), 0, np.random.SeedSequence(3))
+    assert a == b and a["P"] == 10 and a["converged"] and a["m"] > 0.95  # well below alpha_c
+    hot = hopfield_task(dict(N=200, alpha=0.05, T=2.0, sweeps=20), 0, ss)
+    assert abs(hot["m"]) < 0.3  # paramagnet above T = 1
+    with pytest.raises(ValueError, match="^T"):
+        hopfield_task(dict(N=200, alpha=0.05, T=-1.0), 0, ss)

@@ -434,9 +434,9 @@ def test_planted_q_star_matches_rs_at_realized_coupling(alpha, T, phase, tol):
 
 
 # --------------------------------------------------------------------------- umbrella / WHAM
-def test_wham_exactly_solvable():
-    """i.i.d. samples of known biased laws P(x) exp(-b_w(x)): WHAM recovers ln P and f_w."""
-    from hopfield_phases.montecarlo.umbrella import bias_reduced, wham
+def _exactly_solvable(n=20000, seed=0):
+    """i.i.d. samples of known biased laws P(x) exp(-b_w(x)) on a double well."""
+    from hopfield_phases.montecarlo.umbrella import bias_reduced
 
     N = 40
     x = -1 + 2 * np.arange(N + 1) / N
@@ -445,22 +445,70 @@ def test_wham_exactly_solvable():
     centers = np.linspace(-1, 1, 11)
     k = 8.0
     b = np.array([bias_reduced(x, c, k, 0.0, N) for c in centers])
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     counts = np.zeros_like(b)
-    n = 20000
     for w in range(len(centers)):
         pw = np.exp(logP - b[w])
         pw /= pw.sum()
         counts[w] = rng.multinomial(n, pw)
-    res = wham(counts, b)
+    return logP, b, counts
+
+
+@pytest.mark.parametrize("solver", ["mbar", "wham"])
+def test_wham_exactly_solvable(solver):
+    """MBAR (pymbar) and the count-matrix solver recover ln P and f_w of known biased laws."""
+    from hopfield_phases.montecarlo import umbrella
+
+    logP, b, counts = _exactly_solvable()
+    res = getattr(umbrella, solver)(counts, b)
+    assert res.method == solver and res.residual < 1e-6
     vis = res.counts > 50
     err = res.log_p[vis] - logP[vis]
     assert np.max(np.abs(err - err.mean())) < 0.15
-    f_exact = -np.array([logsumexp_(logP - b[w]) for w in range(len(centers))])
+    f_exact = -np.array([logsumexp_(logP - b[w]) for w in range(len(b))])
     np.testing.assert_allclose(res.f, f_exact - f_exact[0], atol=0.1)
     # without reweighting the raw pooled histogram is far off: the test has power
     raw = np.log(np.maximum(res.counts, 1) / res.counts.sum())
     assert np.max(np.abs((raw - logP)[vis] - (raw - logP)[vis].mean())) > 1.0
+
+
+def test_mbar_and_count_solver_agree_and_never_return_unconverged():
+    """The bootstrap's count-matrix solver is the MBAR estimator: same f and ln P as pymbar to
+    1e-6 on the same data; an unattainable tolerance raises instead of returning."""
+    from hopfield_phases.montecarlo import umbrella
+
+    _, b, counts = _exactly_solvable(n=3000, seed=4)
+    m, w = umbrella.mbar(counts, b), umbrella.wham(counts, b)
+    np.testing.assert_allclose(w.f, m.f, atol=1e-6)
+    vis = np.isfinite(m.log_p)
+    np.testing.assert_allclose(w.log_p[vis], m.log_p[vis], atol=1e-6)
+    with pytest.raises(RuntimeError, match="did not converge"):
+        umbrella.mbar(counts, b, tol=0.0)
+    with pytest.raises(ValueError, match="counts"):
+        umbrella.mbar(counts[:, :-1], b)
+
+
+def test_landscape_bootstrap_counts_failed_replicas(monkeypatch):
+    """A replica whose reweighting fails is counted (n_boot_failed), not silently dropped."""
+    from hopfield_phases.montecarlo import umbrella
+
+    _, b, counts = _exactly_solvable(n=400, seed=5)
+    N = counts.shape[1] - 1
+    series = [np.repeat(np.arange(N + 1), c.astype(int)) for c in counts]
+    centers = np.linspace(-1, 1, 11)
+    calls = {"n": 0}
+    real = umbrella.wham
+
+    def flaky(*a, **k):
+        calls["n"] += 1
+        if calls["n"] % 3 == 0:
+            raise RuntimeError("wham did not converge (test)")
+        return real(*a, **k)
+
+    monkeypatch.setattr(umbrella, "wham", flaky)
+    est = umbrella.estimate(series, centers, 8.0, 0.0, N, n_boot=9, block=20, seed=0)
+    assert est.n_boot == 9 and est.n_boot_failed == 3 and est.boot.shape == (6, N + 1)
+    assert np.isfinite(est.V).sum() > N // 2 and np.nanmax(est.V) == 0.0
 
 
 def logsumexp_(a):
@@ -523,7 +571,8 @@ def test_slow_landscape_matches_rs_at_realized_coupling():
     """Umbrella + WHAM landscape, p = 3, N = 100, T = T* = 3, alpha = 10.6 (lambda = 1.178 ~
     lambda_c): V_mc agrees with the RS V(q*) at mu -> r_sample mu (rms after a constant shift
     < 0.025 on q* in [0, 0.95]); the N = inf curve (r = 1) is clearly worse."""
-    from hopfield_phases.compare.commands.ts_sim import landscape_agreement, theory_landscape
+    from hopfield_phases.compare.agreement import landscape_agreement
+    from hopfield_phases.compare.landscape import theory_landscape
     from hopfield_phases.montecarlo.umbrella import landscape
 
     res = landscape(3, 100, 10.6, 3.0, 3.0, sweeps=600, equilibration=100, seed=0, n_boot=5)

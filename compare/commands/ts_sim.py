@@ -16,10 +16,12 @@ student temperatures and student Hamiltonians of one (p, N, alpha, T*, sample) s
 set.  With ``--theory`` a second table OUT_theory.csv adds, for every row, the RS predictions of
 q* at N = inf, at the finite-N coupling r_N and at the realised coupling r_sample (doc Sec. 12).
 
-``simulate ts-landscape`` measures V(q*) = ln P_N(q*)/N by umbrella sampling + WHAM
+``simulate ts-landscape`` measures V(q*) = ln P_N(q*)/N by umbrella sampling + MBAR
 (:mod:`montecarlo.umbrella`) and writes it with the theory's V(q*) (doc Sec. 3.6) at N = inf and
-at the realised coupling (both shifted so that their maximum is 0), plus a summary of the
-agreement (locations of the maxima, the free-entropy difference between them, the barrier).
+at the realised coupling (both shifted onto the MC estimate), plus a summary of the agreement
+(:mod:`compare.landscape`, the metric of ``figure ts-landscape``: locations of the maxima, the
+free-entropy difference between them, the barrier).  The table feeds
+``figure ts-landscape --from-csv``.
 """
 
 from __future__ import annotations
@@ -104,47 +106,6 @@ def theory_columns(row: dict) -> dict:
                 q_star_theory_rsample=rs_q_star(*args, r=float(row["r_sample"]), **kw))
 
 
-def theory_landscape(p, alpha, T, T_teacher, q, r=1.0, interaction="distinct"):
-    """Theory V(q*) (doc Sec. 3.6) at coupling mu -> r mu, on q in [0, 1) (nan elsewhere).
-
-    mu = r alpha/(T T*) is realised by passing T*/r as the teacher temperature.
-    """
-    from hopfield_phases.theory import teacher_student as tt
-
-    q = np.asarray(q, dtype=float)
-    out = np.full(q.shape, np.nan)
-    ok = (q >= 0) & (q < 1)
-    out[ok] = tt.landscape(p, alpha, T, T_teacher / r, q_star=q[ok], interaction=interaction)
-    return out
-
-
-def landscape_agreement(q, V_mc, V_th, q_min=0.0, q_max=0.95, q_split=0.3) -> dict:
-    """Numbers comparing an MC landscape with a theory curve on q* in [q_min, q_max].
-
-    rms / max_abs: deviation after the best constant shift (V is defined up to a constant);
-    argmax_*: location of the maximum of each curve; dV_*: V(q_R) - V(q_P) of each curve, with
-    q_P = 0 and q_R the argmax on q* >= q_split (the retrieval maximum or end point).
-    """
-    q = np.asarray(q, dtype=float)
-    V_mc = np.asarray(V_mc, dtype=float)
-    V_th = np.asarray(V_th, dtype=float)
-    S = (q >= q_min - 1e-12) & (q <= q_max + 1e-12) & np.isfinite(V_mc) & np.isfinite(V_th)
-    if S.sum() < 3:
-        return {}
-    d = V_mc[S] - V_th[S]
-    d = d - d.mean()
-    out = dict(rms=float(np.sqrt(np.mean(d * d))), max_abs=float(np.max(np.abs(d))),
-               n_points=int(S.sum()))
-    qs = q[S]
-    for name, V in (("mc", V_mc[S]), ("theory", V_th[S])):
-        out[f"argmax_{name}"] = float(qs[np.argmax(V)])
-        hi = qs >= q_split
-        i0 = int(np.argmin(np.abs(qs)))
-        out[f"dV_{name}"] = float(np.max(V[hi]) - V[i0]) if hi.any() else float("nan")
-        out[f"qR_{name}"] = float(qs[hi][np.argmax(V[hi])]) if hi.any() else float("nan")
-    return out
-
-
 # --------------------------------------------------------------------------- commands
 def _command_line() -> str:
     return " ".join(["hopfield-phases", *map(shlex.quote, sys.argv[1:])])
@@ -207,45 +168,51 @@ def _run_landscape(args) -> int:
     from hopfield_phases._core.tables import write_table
     from hopfield_phases.montecarlo.umbrella import landscape
 
+    from ..landscape import compare_landscape, feature_intervals
+
     centers = parse_list(args.windows, "--windows")
     res = landscape(args.p, args.N, args.alpha, args.T, args.T_teacher, centers=centers, k=args.k,
                     width=args.width, sweeps=args.sweeps, equilibration=args.equilibration,
                     seed=args.seed, interaction=args.interaction,
                     teacher_interaction=args.teacher_interaction)
     q = res.q
+    theory = None if args.no_theory else compare_landscape(
+        q, res.V, res.V_err, args.p, args.alpha, args.T, args.T_teacher, res.r_sample,
+        interaction=args.interaction)
+    # every row carries the run's parameters, so that the table alone feeds
+    # `figure ts-landscape --from-csv`
+    const = dict(p=args.p, N=args.N, alpha=args.alpha, T=args.T, T_teacher=args.T_teacher, M=res.M,
+                 r_sample=res.r_sample, r_N=res.r_N, n_boot=res.settings["n_boot"],
+                 n_boot_failed=res.n_boot_failed)
     rows = []
-    V_inf = V_rs = None
-    if not args.no_theory:
-        sel = (q >= 0) & (q < 1) & np.isfinite(res.V)
-        V_inf = theory_landscape(args.p, args.alpha, args.T, args.T_teacher, q, 1.0, args.interaction)
-        V_rs = theory_landscape(args.p, args.alpha, args.T, args.T_teacher, q, res.r_sample,
-                                args.interaction)
-        for V in (V_inf, V_rs):
-            V -= np.nanmax(V[sel])
     for j in range(len(q)):
         if not np.isfinite(res.V[j]):
             continue
         row = dict(q_star=float(q[j]), V_mc=float(res.V[j]), V_mc_err=float(res.V_err[j]))
-        if V_inf is not None:
-            row.update(V_theory_inf=float(V_inf[j]), V_theory_rsample=float(V_rs[j]))
-        rows.append(row)
+        if theory is not None:
+            row.update(V_theory_inf=float(theory["N=inf"]["curve"][j]),
+                       V_theory_rsample=float(theory["r_sample"]["curve"][j]))
+        rows.append(dict(row, **const))
     params = dict(res.settings, r_N=res.r_N, r_sample=res.r_sample, windows=list(map(float, centers)))
     write_table(args.out, rows, command=_command_line(), seed=args.seed,
-                description="overlap landscape V(q*) = ln P(q*)/N: umbrella sampling + WHAM vs RS "
-                            "theory (doc Sec. 3.6)", parameters=params)
+                description="overlap landscape V(q*) = ln P(q*)/N: umbrella sampling + MBAR vs RS "
+                            "theory (doc Sec. 3.6), theory shifted onto the MC estimate",
+                parameters=params)
     print(args.out)
-    summ = {"r_N": res.r_N, "r_sample": res.r_sample, "M": res.M}
-    if V_inf is not None:
-        for name, V in (("theory_inf", V_inf), ("theory_rsample", V_rs)):
-            for key, val in landscape_agreement(q, res.V, V).items():
+    summ = {"r_N": res.r_N, "r_sample": res.r_sample, "M": res.M, "n_boot_failed": res.n_boot_failed}
+    for key, (lo, hi, failed) in feature_intervals(q, res.boot, res.settings["n_boot"]).items():
+        summ.update({f"mc_{key}_lo": lo, f"mc_{key}_hi": hi, f"mc_{key}_n_failed": failed})
+    if theory is not None:
+        for name, variant in (("theory_inf", "N=inf"), ("theory_rsample", "r_sample")):
+            for key, val in theory[variant]["agreement"].items():
                 summ[f"{name}_{key}"] = val
     for k_, v_ in summ.items():
         print(f"{k_} {v_:.6g}" if isinstance(v_, float) else f"{k_} {v_}")
-    if V_inf is not None:
+    if theory is not None:
         path = Path(args.out).with_name(Path(args.out).stem + "_agreement.csv")
         write_table(path, [dict(res.settings, **summ)], command=_command_line(), seed=args.seed,
-                    description="landscape agreement: MC vs RS V(q*) at N=inf and r_sample "
-                                "(rms after best constant shift on q* in [0, 0.95])",
+                    description="landscape agreement (compare.agreement.landscape_agreement): MC vs "
+                                "RS V(q*) at N=inf and r_sample, after the best constant shift",
                     parameters=params)
         print(path)
     return 0
@@ -286,7 +253,7 @@ def register(groups) -> None:
 
     q = groups.simulate.add_parser(
         "ts-landscape", help="dense teacher-student overlap landscape V(q*) by umbrella sampling",
-        description="Umbrella sampling in windows of q* with WHAM reweighting "
+        description="Umbrella sampling in windows of q* with MBAR reweighting "
                     "(montecarlo.umbrella); writes V_mc(q*) = ln P(q*)/N with the RS V(q*) "
                     "(doc Sec. 3.6) at N = inf and at the realised coupling r_sample.")
     q.add_argument("--p", type=int, default=3)

@@ -8,6 +8,13 @@ A figure's ``build(out_dir, size="quick", seed=0, **options)`` writes at least
 ``NAME.png``, ``NAME.pdf``, ``NAME.csv`` (everything plotted) and ``NAME.json``
 (provenance) into ``out_dir`` and returns a :class:`FigureOutput`.  ``size`` is one of
 ``"tiny"`` (seconds, for tests), ``"quick"`` (the default of ``reproduce``) and ``"paper"``.
+
+Simulation figures are declared with ``_common.simulation_figure`` (or built with
+``_common.build_simulation_figure``): the simulation task and its column layout live in
+``montecarlo`` (``montecarlo.rfhm.sample_task``, ``montecarlo.umbrella.window_task``); the
+figure module only reduces and draws.  ``--from-csv FILE`` draws without simulating, from the
+figure's own ``NAME.csv`` or from the CSV of the matching ``simulate`` command; a CSV that
+lacks the needed columns is an error (exit 2), never a figure with empty axes.
 """
 
 from __future__ import annotations

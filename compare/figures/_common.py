@@ -32,7 +32,8 @@ from ..plotting import save_figure
 
 __all__ = ["cached_sweep", "write_plot_table", "read_plot_table", "finish", "log",
            "add_from_csv_argument", "options_from_args", "series", "default_workers",
-           "by_series", "sweep_command"]
+           "by_series", "sweep_command", "require_columns", "is_plot_table",
+           "build_simulation_figure", "simulation_figure"]
 
 
 def log(msg: str) -> None:
@@ -95,6 +96,32 @@ def read_plot_table(path) -> tuple[list[dict], dict]:
     if not path.exists():
         raise ValueError(f"from_csv: no such file {path}")
     return read_table(path)
+
+
+def require_columns(rows: list[dict], columns: Iterable[str], what: str) -> None:
+    """ValueError (naming ``from_csv``) unless ``rows`` is non-empty and has every column."""
+    if not rows:
+        raise ValueError(f"from_csv: {what}: the table has no rows")
+    have = set().union(*(r.keys() for r in rows))
+    missing = [c for c in columns if c not in have]
+    if missing:
+        raise ValueError(f"from_csv: {what}: missing columns {missing} (has {sorted(have)})")
+
+
+def is_plot_table(rows: list[dict]) -> bool:
+    """Whether rows are a plotted table (``series``, ``kind``, ``x``, ``y`` columns) rather than
+    the per-sample rows of a simulation."""
+    return bool(rows) and {"series", "kind", "x", "y"} <= set(rows[0])
+
+
+def _check_drawable(name: str, rows: list[dict], meta: dict, path) -> None:
+    """A plotted table given to ``--from-csv`` must be this figure's and hold simulation
+    points: never draw empty axes."""
+    cmd = str(meta.get("command") or "")
+    if " figure " in f" {cmd} " and f"figure {name}" not in cmd:
+        raise ValueError(f"from_csv: {path} is the table of another figure ({cmd!r}), not {name}")
+    if not any(r.get("kind") == "simulation" and math.isfinite(_f(r.get("y"))) for r in rows):
+        raise ValueError(f"from_csv: {path} has no simulation points to draw for {name}")
 
 
 def series(rows: Iterable[dict], **match) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -161,7 +188,8 @@ def copy_plot_table(from_csv: Path, out_dir: Path, name: str) -> None:
 
 def add_from_csv_argument(parser) -> None:
     parser.add_argument("--from-csv", metavar="CSV", default=None,
-                        help="redraw from a stored NAME.csv (no simulation, no theory)")
+                        help="draw without simulating: from a stored NAME.csv (redraw only) or "
+                             "from a CSV of the matching `simulate` command (reduced here)")
     parser.add_argument("--workers", type=int, default=None,
                         help="simulation processes (default: all cores; 1 for --size tiny)")
 
@@ -182,34 +210,6 @@ def agreement_or_nan(fn: Callable, *args, **kwargs):
     except Exception as exc:  # theory may legitimately have no solution (NoSolution etc.)
         log(f"theory {getattr(fn, '__name__', fn)}{args} {kwargs}: {type(exc).__name__}: {exc}")
         return math.nan
-
-
-# --------------------------------------------------------------------------------------------
-# RFHM simulation task shared by rfhm-fig1, rfhm-fig3a, rfhm-fig3b and the overlays
-# --------------------------------------------------------------------------------------------
-
-
-def rfhm_task(params: dict, sample: int, seed) -> dict:
-    """One RFHM instance (``montecarlo.rfhm.run_sample``, seeded with the sweep's
-    ``SeedSequence``): the overlaps of the relaxed states with their starts (feature ``mu``,
-    train ``m_train``, test ``m_test_L{L}``, or ``m_test_dense`` for ``L_test = "dense"``), the
-    largest sweep count over the start states and whether all converged.  ``params``: N,
-    alpha, alpha_D, L_train, L_test (list of ints or "dense"), coefficients; optional
-    max_sweeps."""
-    from hopfield_phases.montecarlo.rfhm import run_sample
-
-    L_test = tuple(v if isinstance(v, str) else int(v) for v in params["L_test"])
-    res = run_sample(int(params["N"]), float(params["alpha"]), float(params["alpha_D"]),
-                     L_train=params.get("L_train", 3), L_test=L_test,
-                     coefficients=params.get("coefficients", "sparse"),
-                     seed=seed, max_sweeps=int(params.get("max_sweeps", 500)))
-    out = {"P": int(res.P), "D": int(res.D), "mu": float(res.mu), "m_train": float(res.m_train)}
-    for L, (key, value) in zip(L_test, res.m_test.items()):
-        name = "dense" if isinstance(L, str) else str(int(key))
-        out[f"m_test_L{name}" if name != "dense" else "m_test_dense"] = float(value)
-    out["sweeps"] = int(max(res.sweeps.values()))
-    out["converged"] = bool(all(res.converged.values()))
-    return out
 
 
 def styled(draw: Callable, *args, **kwargs):
@@ -246,11 +246,17 @@ def build_simulation_figure(name: str, out_dir, size: str, seed: int, *, sizes: 
     """The pipeline shared by the simulation figures.
 
     1. ``simulate(out_dir, size, seed, workers)`` -> per-sample rows (cached sweep);
-    2. ``reduce(sim_rows, size, seed)`` -> (plotted rows, agreement rows), written to
-       ``NAME.csv`` (+ sidecar with ``parameters()``);
+    2. ``reduce(sim_rows, size, seed)`` -> (plotted rows, agreement rows[, parameters]),
+       written to ``NAME.csv`` (+ sidecar with ``parameters()``, updated with the optional
+       third element: what the rows themselves say, e.g. their N);
     3. the figure is always drawn from ``NAME.csv`` read back from disk, with
-       ``draw(*draw_args(rows, meta))``, so ``from_csv`` (which skips 1-2 and copies the table)
-       gives byte-identical PNG/PDF.
+       ``draw(*draw_args(rows, meta))``.
+
+    ``from_csv`` skips 1: either a plotted ``NAME.csv`` (copied, so the PNG/PDF are
+    byte-identical; it must be this figure's table and hold simulation points) or a CSV of
+    per-sample simulation rows (the matching ``simulate`` command's output or the sweep cache),
+    which goes through 2.  ``reduce`` raises ValueError when the rows lack its columns, so a
+    wrong CSV is an error, never empty axes.
 
     Returns ``(files, agreement rows)``.
     """
@@ -258,16 +264,58 @@ def build_simulation_figure(name: str, out_dir, size: str, seed: int, *, sizes: 
         raise ValueError(f"size must be one of {list(sizes)}, got {size!r}")
     out_dir = Path(out_dir)
     agreement = None
+    sim_rows = None
     if from_csv is None:
         log(f"{name}: {stage} (size={size})")
-        rows, agreement = reduce(simulate(out_dir, size, seed, workers), size, seed)
-        write_plot_table(out_dir, name, rows, size=size, seed=seed, description=plot_description,
-                         parameters=parameters())
+        sim_rows = simulate(out_dir, size, seed, workers)
     else:
-        copy_plot_table(Path(from_csv), out_dir, name)
+        csv_rows, csv_meta = read_plot_table(Path(from_csv))
+        if is_plot_table(csv_rows):
+            _check_drawable(name, csv_rows, csv_meta, from_csv)
+            copy_plot_table(Path(from_csv), out_dir, name)
+        else:
+            log(f"{name}: reducing the simulation rows of {from_csv}")
+            sim_rows = csv_rows
+    if sim_rows is not None:
+        out = reduce(sim_rows, size, seed)
+        rows, agreement = out[0], out[1]
+        params = dict(parameters(), **(out[2] if len(out) > 2 else {}))
+        if from_csv is not None:
+            params["from_csv"] = str(from_csv)
+            if not any(r.get("kind") == "simulation" and math.isfinite(_f(r.get("y"))) for r in rows):
+                raise ValueError(f"from_csv: {from_csv} gives no simulation points for {name}")
+        write_plot_table(out_dir, name, rows, size=size, seed=seed, description=plot_description,
+                         parameters=params)
     rows, meta = read_plot_table(out_dir / f"{name}.csv")
     fig = styled(draw, *draw_args(rows, meta))
     files = finish(fig, out_dir, name, agreement=agreement, size=size, seed=seed,
                    description=agreement_description,
-                   from_csv=Path(from_csv) if from_csv else None)
+                   from_csv=Path(from_csv) if from_csv and agreement is None else None)
     return files, agreement or []
+
+
+def simulation_figure(name: str, *, sizes: dict, simulate: Callable, reduce: Callable,
+                      draw: Callable, help: str, order: int, plot_description: str,
+                      agreement_description: str, parameters: Callable[[str], dict] | None = None,
+                      draw_args: Callable = lambda rows, meta: (rows, meta.get("parameters")),
+                      summary: Callable[[list], str] | None = None,
+                      stage: str = "simulation"):
+    """The registered ``Figure`` of a simulation figure: its ``build(out_dir, size, seed, *,
+    from_csv=None, workers=None)`` runs :func:`build_simulation_figure`, and the command line
+    gets ``--from-csv`` and ``--workers``.  ``parameters(size)`` (default: ``sizes[size]``)
+    goes to the sidecar; ``summary(agreement)`` to the printed summary."""
+    from . import Figure, FigureOutput
+
+    def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None):
+        files, agreement = build_simulation_figure(
+            name, out_dir, size, seed, sizes=sizes, simulate=simulate, reduce=reduce, draw=draw,
+            parameters=lambda: dict(parameters(size) if parameters else sizes.get(size, {})),
+            plot_description=plot_description, agreement_description=agreement_description,
+            draw_args=draw_args, from_csv=from_csv, workers=workers, stage=stage)
+        return FigureOutput(files=files, agreement=agreement,
+                            summary=summary(agreement) if summary else "")
+
+    build.__doc__ = (f"Draw ``{name}``; ``from_csv`` draws from a stored ``{name}.csv`` or from "
+                     "the CSV of the matching ``simulate`` command, without simulating.")
+    return Figure(name=name, help=help, build=build, order=order,
+                  add_arguments=add_from_csv_argument, options_from_args=options_from_args)

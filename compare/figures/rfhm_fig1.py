@@ -19,6 +19,11 @@ Theory marked on the figure (``rfhm_theory.md``):
   ``f_u`` is the predicted fraction of unstable spins of each start state (an initial error
   rate, not a transition point).
 
+Input: the rows of ``montecarlo.rfhm.sample_task`` (its column layout), from the figure's cached
+sweep or from ``simulate rfhm`` (``figure rfhm-fig1 --from-csv runs/fig1.csv``; one alpha_D,
+the largest N drawn).  Relaxations that hit the sweep cap (``converged`` false) are left out of
+means and crossings and counted in the agreement table (``unconverged_excluded``).
+
 Agreement (``rfhm-fig1_agreement.csv``): the 0.9-crossings of the mean curves (first upward
 crossing; interpolated in ln alpha; and of the isotonic fit), with 68 % bootstrap intervals
 over samples, against the RS lines of both variants.  For m_train the *last* upward crossing
@@ -34,7 +39,6 @@ import numpy as np
 
 from .. import agreement as ag
 from ..plotting import new_figure
-from . import Figure, FigureOutput
 from . import _common as C
 
 NAME = "rfhm-fig1"
@@ -119,71 +123,116 @@ def grid(size: str) -> list[dict]:
 
 
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
+    from hopfield_phases.montecarlo import rfhm as mc
+
     s = SIZES[size]
-    return C.cached_sweep(C.rfhm_task, grid(size), s["samples"], out_dir, NAME, size, seed,
+    return C.cached_sweep(mc.sample_task, grid(size), s["samples"], out_dir, NAME, size, seed,
                           workers=workers,
                           description=f"{NAME} N={','.join(str(n) for n in (s['N'], *s['N_extra']))}")
 
 
-def reduce(sim_rows: list[dict], size: str, seed: int) -> tuple[list[dict], list[dict]]:
-    """Plotted rows (means, theory lines, SNR curves) and agreement rows."""
+def series_columns(rows: list[dict]) -> dict:
+    """Plotted series -> simulation column (``montecarlo.rfhm`` layout), for the series whose
+    column the rows have: mu, m_train and m_test_L{L} for L in 3, 5, 7."""
+    from hopfield_phases.montecarlo import rfhm as mc
+
+    have = set().union(*(r.keys() for r in rows)) if rows else set()
+    cols = {"mu": "mu", "m_train": "m_train"}
+    cols.update({f"m_test_L{n}": mc.m_test_column(n) for n in L_TEST if mc.m_test_column(n) in have})
+    return cols
+
+
+def reduce(sim_rows: list[dict], size: str, seed: int):
+    """Plotted rows (means, theory lines, SNR curves), agreement rows and the parameters read
+    from the rows.  The rows may come from the cache or from ``simulate rfhm`` (one alpha_D;
+    the largest N is drawn, smaller N only enter the 1/N extrapolation); relaxations that did
+    not converge are left out and counted (``unconverged_excluded``)."""
+    from hopfield_phases.montecarlo import rfhm as mc
+
     s = SIZES[size]
+    C.require_columns(sim_rows, ("N", "alpha", "alpha_D", "mu", "m_train", "converged"),
+                      f"{NAME} simulation rows (montecarlo.rfhm layout)")
+    cols = series_columns(sim_rows)
+    L_test = [n for n in L_TEST if f"m_test_L{n}" in cols]
+    if not L_test:
+        raise ValueError(f"from_csv: {NAME} needs at least one of the columns "
+                         f"{[mc.m_test_column(n) for n in L_TEST]}")
+    alpha_Ds = sorted({float(r["alpha_D"]) for r in sim_rows})
+    if len(alpha_Ds) != 1:
+        raise ValueError(f"from_csv: {NAME} draws one alpha_D, the rows have {alpha_Ds}")
+    alpha_D = alpha_Ds[0]
+    L_trains = {r.get("L_train", L_TRAIN) for r in sim_rows}
+    L_train = L_trains.pop() if len(L_trains) == 1 else L_TRAIN
+    L_train = L_train if isinstance(L_train, int) else L_TRAIN
+    all_rows, n_unconv = ag.converged_rows(sim_rows)
+    if n_unconv:
+        C.log(f"{n_unconv} of {len(sim_rows)} samples had an unconverged relaxation: left out")
+    Ns = sorted({int(r["N"]) for r in all_rows})
+    if not Ns:
+        raise ValueError(f"from_csv: {NAME}: no converged simulation rows")
+    N_main = Ns[-1]
+    sim_rows = [r for r in all_rows if r["N"] == N_main]
     rows: list[dict] = []
     agreement: list[dict] = []
-    keys = ["mu", "m_train"] + [f"m_test_L{n}" for n in L_TEST]
     alphas = None
     M = {}
-    all_rows, sim_rows = sim_rows, [r for r in sim_rows if r["N"] == s["N"]]
-    for key in keys:
-        xs, mat = ag.samples_matrix([r["alpha"] for r in sim_rows], [r[key] for r in sim_rows])
+    for key, col in cols.items():
+        xs, mat = ag.samples_matrix([r["alpha"] for r in sim_rows], [r[col] for r in sim_rows])
         mean, sem, n = ag.sample_means(mat)
         alphas, M[key] = xs, mat
         for a, m, e, k in zip(xs, mean, sem, n):
             rows.append(dict(panel="main", series=key, kind="simulation", x=float(a), y=float(m),
                              yerr=float(e), label=LABELS[key], n=int(k)))
     C.log("theory: RS learning and mixture transitions (sq, lin)")
-    lines = theory_lines()
+    lines = theory_lines(alpha_D, L_test)
     rows += lines
     C.log("theory: signal-to-noise one-step estimates")
-    rows += snr_curves(alphas)
+    rows += snr_curves(alphas, alpha_D, L_train, L_test)
 
     def th(series):
         return {r["kind"][len("theory_"):]: r["x"] for r in lines if r["series"] == series}
 
     C.log("agreement: bootstrap of the 0.9-crossings")
-    common = dict(N=s["N"], alpha_D=ALPHA_D, n_samples=s["samples"], n_boot=s["n_boot"], seed=seed)
+    n_samples = max(int(v) for v in np.sum(np.isfinite(M["mu"]), axis=1))
+    common = dict(N=N_main, alpha_D=alpha_D, n_samples=n_samples, n_boot=s["n_boot"], seed=seed)
     agreement += ag.crossing_rows(alphas, M["mu"], th("mu"), "learning transition alpha_c (mu)",
                                   threshold=THRESHOLD, **common)
-    for n in L_TEST:
+    for n in L_test:
         agreement += ag.crossing_rows(alphas, M[f"m_test_L{n}"], th(f"m_test_L{n}"),
                                       f"generalisation L_test={n} (m_test)", threshold=THRESHOLD,
                                       **common)
-    agreement += ag.crossing_rows(alphas, M["m_train"], th("m_test_L3"),
-                                  "train re-entrance (m_train, last up-crossing) vs 3-mixture",
-                                  threshold=THRESHOLD, methods=("mean",), which="last", **common)
-    if s["N_extra"]:
+    if 3 in L_test:
+        agreement += ag.crossing_rows(alphas, M["m_train"], th("m_test_L3"),
+                                      "train re-entrance (m_train, last up-crossing) vs 3-mixture",
+                                      threshold=THRESHOLD, methods=("mean",), which="last", **common)
+    if len(Ns) > 1:
         C.log("agreement: 1/N extrapolation of the transitions")
         for key, q in [("mu", "learning transition alpha_c (mu)")] + [
-                (f"m_test_L{n}", f"generalisation L_test={n} (m_test)") for n in L_TEST]:
-            agreement += extrapolation_rows(all_rows, key, q, th("mu" if key == "mu" else key), s, seed)
-    n_unconv = sum(1 for r in all_rows if not r.get("converged", True))
+                (f"m_test_L{n}", f"generalisation L_test={n} (m_test)") for n in L_test]:
+            agreement += extrapolation_rows(all_rows, key, q, th(key), s, seed, cols[key])
     for r in agreement:
-        r["unconverged_runs"] = n_unconv
-    return rows, agreement
+        r["unconverged_excluded"] = n_unconv
+    return rows, agreement, dict(N=N_main, N_extra=tuple(Ns[:-1]), alpha_D=alpha_D,
+                                 L_train=L_train, L_test=L_test)
 
 
-def extrapolation_rows(all_rows, key, quantity, theory, s, seed) -> list[dict]:
+def extrapolation_rows(all_rows, key, quantity, theory, s, seed, column=None) -> list[dict]:
     """Isotonic 0.9-crossings at every N (68 % bootstrap intervals), extrapolated linearly in
     1/N (weights from the interval half-widths); 95 % interval of the intercept."""
     Ns = sorted({r["N"] for r in all_rows})
-    xs_N, err_N = [], []
+    xs_N, err_N, failed, used = [], [], [], []
     for N in Ns:
         sel = [r for r in all_rows if r["N"] == N]
-        xs, mat = ag.samples_matrix([r["alpha"] for r in sel], [r[key] for r in sel])
+        xs, mat = ag.samples_matrix([r["alpha"] for r in sel], [r[column or key] for r in sel])
+        if len(xs) < 2:
+            continue
         tr = ag.transition(xs, mat, THRESHOLD, method="isotonic", n_boot=s["n_boot"],
                            seed=np.random.SeedSequence([int(seed), int(N)]).generate_state(1)[0])
         xs_N.append(tr.value)
         err_N.append(0.5 * (tr.ci_high - tr.ci_low))
+        failed.append(tr.n_failed)
+        used.append(N)
+    Ns = used
     try:
         ex = ag.extrapolate_inverse_n(Ns, xs_N, err_N)
     except ValueError as exc:
@@ -193,7 +242,8 @@ def extrapolation_rows(all_rows, key, quantity, theory, s, seed) -> list[dict]:
                              method="isotonic 0.9-crossing, linear in 1/N", level=ex.level,
                              N="+".join(str(n) for n in Ns), slope_1_over_N=ex.slope,
                              chi2_dof=ex.chi2_dof,
-                             per_N=";".join(f"{n}:{x:.4g}" for n, x in zip(Ns, xs_N)))
+                             per_N=";".join(f"{n}:{x:.4g}" for n, x in zip(Ns, xs_N)),
+                             n_boot_failed=";".join(f"{n}:{k}" for n, k in zip(Ns, failed)))
             for variant, th in theory.items()]
 
 
@@ -231,19 +281,6 @@ def draw(rows: list[dict], N: int | None = None):
     return fig
 
 
-def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
-    """Draw ``rfhm-fig1``; ``from_csv`` redraws from a stored ``rfhm-fig1.csv``."""
-    files, agreement = C.build_simulation_figure(
-        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(SIZES[size], alpha_D=ALPHA_D, L_train=L_TRAIN, L_test=list(L_TEST)),
-        plot_description=__doc__.splitlines()[0],
-        agreement_description="rfhm-fig1: 0.9-crossings of the simulated magnetisations (68 % "
-        "bootstrap intervals over samples) vs the RS lines",
-        draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
-        from_csv=from_csv, workers=workers)
-    return FigureOutput(files=files, agreement=agreement, summary=_summary(agreement))
-
-
 def _summary(agreement) -> str:
     if not agreement:
         return ""
@@ -255,6 +292,13 @@ def _summary(agreement) -> str:
     return "\n".join(lines)
 
 
-FIGURE = Figure(name=NAME, help="[W] Fig. 1: mu, m_train, m_test vs alpha at alpha_D = 0.005 "
-                "(simulation + RS lines + SNR)", build=build, order=30,
-                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)
+FIGURE = C.simulation_figure(
+    NAME, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw, order=30,
+    help="[W] Fig. 1: mu, m_train, m_test vs alpha at alpha_D = 0.005 (simulation + RS lines + SNR)",
+    parameters=lambda size: dict(SIZES[size], alpha_D=ALPHA_D, L_train=L_TRAIN, L_test=list(L_TEST)),
+    plot_description=__doc__.splitlines()[0],
+    agreement_description="rfhm-fig1: 0.9-crossings of the simulated magnetisations (68 % "
+    "bootstrap intervals over samples) vs the RS lines",
+    draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
+    summary=_summary)
+build = FIGURE.build

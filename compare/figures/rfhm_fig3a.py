@@ -14,7 +14,10 @@ dotted; [W] Fig. 3a shows the [PRL] 'lin' learning line):
   (alpha_D < alpha_L^c: none for L = 3 above 0.029942).
 
 Agreement: 0.9-crossings (first upward; isotonic fit) of mu and m_test with 68 % bootstrap
-intervals, against these lines.
+intervals, against these lines.  Relaxations that hit the sweep cap (column ``converged`` of
+``montecarlo.rfhm``) are left out and counted (``unconverged_excluded``).  ``--from-csv``
+takes this figure's table or the rows of ``simulate rfhm`` (one N; panels: its alpha_D values;
+L_test must include L_train).
 """
 
 from __future__ import annotations
@@ -26,7 +29,6 @@ import numpy as np
 
 from .. import agreement as ag
 from ..plotting import new_figure
-from . import Figure, FigureOutput
 from . import _common as C
 
 NAME = "rfhm-fig3a"
@@ -67,41 +69,60 @@ def grid(size: str) -> list[dict]:
 
 
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
+    from hopfield_phases.montecarlo import rfhm as mc
+
     s = SIZES[size]
-    return C.cached_sweep(C.rfhm_task, grid(size), s["samples"], out_dir, NAME, size, seed,
+    return C.cached_sweep(mc.sample_task, grid(size), s["samples"], out_dir, NAME, size, seed,
                           workers=workers, description=f"{NAME} N={s['N']}")
 
 
 def reduce(sim_rows, size: str, seed: int):
+    """Plotted rows, agreement rows and the parameters read from the rows (the panels are the
+    rows' alpha_D, the colours their L_train; test column ``m_test_<L>`` with L = L_train).
+    Relaxations that did not converge are left out and counted (``unconverged_excluded``)."""
+    from hopfield_phases.montecarlo import rfhm as mc
     from hopfield_phases.theory import rfhm as th
 
     s = SIZES[size]
+    C.require_columns(sim_rows, ("N", "alpha", "alpha_D", "L_train", "mu", "converged"),
+                      f"{NAME} simulation rows (montecarlo.rfhm layout)")
+    Ns = sorted({int(r["N"]) for r in sim_rows})
+    if len(Ns) != 1:
+        raise ValueError(f"from_csv: {NAME} draws one N, the rows have {Ns}")
+    Ls = sorted({r["L_train"] for r in sim_rows if isinstance(r["L_train"], int)})
+    C.require_columns(sim_rows, [mc.m_test_column(L) for L in Ls], f"{NAME} simulation rows")
+    alpha_Ds = sorted({float(r["alpha_D"]) for r in sim_rows})
     rows: list[dict] = []
     agreement: list[dict] = []
-    for aD in s["alpha_Ds"]:
+    for aD in alpha_Ds:
         panel = f"alpha_D={aD:g}"
         C.log(f"theory: RS lines at alpha_D = {aD:g}")
         learn = {v: C.agreement_or_nan(th.learning_transition, aD, variant=v) for v in ("sq", "lin")}
         for v, a in learn.items():
             rows.append(dict(panel=panel, alpha_D=aD, L="", series="mu", kind=f"theory_{v}", x=a,
                              y=math.nan, yerr=math.nan))
-        for L in s["Ls"]:
+        for L in Ls:
             mix = {v: C.agreement_or_nan(th.mixture_transition, aD, L, variant=v) for v in ("sq", "lin")}
             for v, a in mix.items():
                 rows.append(dict(panel=panel, alpha_D=aD, L=L, series="m_test", kind=f"theory_{v}", x=a,
                                  y=math.nan, yerr=math.nan))
-            sel = [r for r in sim_rows if r["alpha_D"] == aD and r["L_train"] == L]
-            common = dict(N=s["N"], alpha_D=aD, L=L, n_samples=s["samples"], n_boot=s["n_boot"], seed=seed)
+            sel, n_unconv = ag.converged_rows(
+                [r for r in sim_rows if r["alpha_D"] == aD and r["L_train"] == L])
+            if not sel:
+                continue
+            common = dict(N=Ns[0], alpha_D=aD, L=L, n_samples=len({r.get("sample") for r in sel}),
+                          n_boot=s["n_boot"], seed=seed, unconverged_excluded=n_unconv)
             for key, series, theory, q in (("mu", "mu", learn, "learning transition (mu)"),
-                                           (f"m_test_L{L}", "m_test", mix,
+                                           (mc.m_test_column(L), "m_test", mix,
                                             f"generalisation L_test={L} (m_test)")):
                 xs, mat = ag.samples_matrix([r["alpha"] for r in sel], [r[key] for r in sel])
                 mean, sem, n = ag.sample_means(mat)
                 for a, m, e, k in zip(xs, mean, sem, n):
                     rows.append(dict(panel=panel, alpha_D=aD, L=L, series=series, kind="simulation",
                                      x=float(a), y=float(m), yerr=float(e), n=int(k)))
-                agreement += ag.crossing_rows(xs, mat, theory, q, threshold=THRESHOLD, **common)
-    return rows, agreement
+                if len(xs) >= 2:
+                    agreement += ag.crossing_rows(xs, mat, theory, q, threshold=THRESHOLD, **common)
+    return rows, agreement, dict(N=Ns[0], alpha_Ds=tuple(alpha_Ds), Ls=tuple(Ls))
 
 
 def draw(rows, N=None):
@@ -149,19 +170,12 @@ def draw(rows, N=None):
     return fig
 
 
-def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
-    """Draw ``rfhm-fig3a``; ``from_csv`` redraws from a stored ``rfhm-fig3a.csv``."""
-    files, agreement = C.build_simulation_figure(
-        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(SIZES[size]), plot_description=__doc__.splitlines()[0],
-        agreement_description="rfhm-fig3a: 0.9-crossings of mu and m_test (68 % bootstrap "
-        "intervals) vs the RS learning and L-mixture lines",
-        draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
-        from_csv=from_csv, workers=workers)
-    return FigureOutput(files=files, agreement=agreement)
-
-
-FIGURE = Figure(name=NAME, help="[W] Fig. 3a: mu (dashed) and m_test (solid) vs alpha for several "
-                "alpha_D (panels) and L (colours), with the RS lines of both variants",
-                build=build, order=35, add_arguments=C.add_from_csv_argument,
-                options_from_args=C.options_from_args)
+FIGURE = C.simulation_figure(
+    NAME, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw, order=35,
+    help="[W] Fig. 3a: mu (dashed) and m_test (solid) vs alpha for several alpha_D (panels) and L "
+         "(colours), with the RS lines of both variants",
+    plot_description=__doc__.splitlines()[0],
+    agreement_description="rfhm-fig3a: 0.9-crossings of mu and m_test (68 % bootstrap "
+    "intervals) vs the RS learning and L-mixture lines",
+    draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")))
+build = FIGURE.build

@@ -15,7 +15,10 @@ group's D_gen is the largest D of the scanned grid at which *all* samples of the
 
 The D grid of each N spans the prediction (factors 0.4 to 1.6 for sparse, 0.8 to 3.2 for
 dense, where the simulated D_gen lies above the RS value); a D_gen at the top of its grid is a
-lower bound and is flagged (``at_grid_edge``).  Slopes: least squares of
+lower bound and is flagged (``at_grid_edge``).  Relaxations that hit the sweep cap (column
+``converged`` of ``montecarlo.rfhm``) are left out of the criterion and counted
+(``unconverged_excluded``).  ``--from-csv`` takes this figure's table or rows of ``simulate
+rfhm`` (one alpha per coefficient kind).  Slopes: least squares of
 ``ln D_gen`` on ``ln N``, weighted by the group standard errors, with a 68 % interval.
 """
 
@@ -29,7 +32,6 @@ from scipy import stats
 
 from .. import agreement as ag
 from ..plotting import new_figure
-from . import Figure, FigureOutput
 from . import _common as C
 
 NAME = "rfhm-fig3b"
@@ -84,8 +86,10 @@ def grid(size: str) -> list[dict]:
 
 
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
+    from hopfield_phases.montecarlo import rfhm as mc
+
     s = SIZES[size]
-    return C.cached_sweep(C.rfhm_task, grid(size), s["group_size"] * s["groups"], out_dir, NAME, size,
+    return C.cached_sweep(mc.sample_task, grid(size), s["group_size"] * s["groups"], out_dir, NAME, size,
                           seed, workers=workers, description=NAME)
 
 
@@ -96,8 +100,11 @@ def d_gen_groups(rows: list[dict], key: str, group_size: int) -> tuple[np.ndarra
     groups = sorted({r["sample"] // group_size for r in rows})
     out = []
     for g in groups:
-        ok_D = [D for D in Ds
-                if all(r[key] > THRESHOLD for r in rows if r["D"] == D and r["sample"] // group_size == g)]
+        ok_D = []
+        for D in Ds:
+            vals = [r[key] for r in rows if r["D"] == D and r["sample"] // group_size == g]
+            if vals and all(v > THRESHOLD for v in vals):  # a D without rows proves nothing
+                ok_D.append(D)
         out.append(max(ok_D) if ok_D else 0)
     return np.array(out, dtype=float), bool(len(out) and max(out) == Ds[-1]), Ds
 
@@ -123,17 +130,31 @@ def fit_slope(N, y, err, level: float = 0.68):
 
 
 def reduce(sim_rows, size: str, seed: int):
+    """Plotted rows and agreement rows; the kinds, N and alpha are read from the rows
+    (``coefficients`` sparse: column ``m_test_3``; dense: ``m_test_dense``), the grouping from
+    ``size``.  Relaxations that did not converge are left out of the [W] criterion and counted
+    (``unconverged_excluded``)."""
+    from hopfield_phases.montecarlo import rfhm as mc
+
     s = SIZES[size]
+    C.require_columns(sim_rows, ("N", "alpha", "D", "coefficients", "sample", "converged"),
+                      f"{NAME} simulation rows (montecarlo.rfhm layout)")
     rows: list[dict] = []
     agreement: list[dict] = []
     for kind in ("sparse", "dense"):
-        alpha = s[f"alpha_{kind}"]
-        key = "m_test_L3" if kind == "sparse" else "m_test_dense"
+        mine = [r for r in sim_rows if r["coefficients"] == kind]
+        if not mine:
+            continue
+        key = mc.m_test_column(3 if kind == "sparse" else "dense")
+        C.require_columns(mine, (key,), f"{NAME} {kind} rows")
+        alphas = sorted({float(r["alpha"]) for r in mine})
+        if len(alphas) != 1:
+            raise ValueError(f"from_csv: {NAME} needs one alpha per kind, {kind} rows have {alphas}")
+        alpha = alphas[0]
+        mine, n_unconv = ag.converged_rows(mine)
         Ns, means, sems = [], [], []
-        for N in sorted(s[f"N_{kind}"]):
-            sel = [r for r in sim_rows if r["N"] == N and r["coefficients"] == kind]
-            if not sel:
-                continue
+        for N in sorted({int(r["N"]) for r in mine}):
+            sel = [r for r in mine if r["N"] == N]
             dg, edge, Ds = d_gen_groups(sel, key, s["group_size"])
             m = float(dg.mean())
             e = float(dg.std(ddof=1) / math.sqrt(len(dg))) if len(dg) > 1 else math.nan
@@ -144,6 +165,8 @@ def reduce(sim_rows, size: str, seed: int):
             means.append(m)
             sems.append(e)
         Ns, means, sems = map(np.array, (Ns, means, sems))
+        if not len(Ns):
+            continue
         C.log(f"theory: D_gen predictions ({kind}, alpha = {alpha:g})")
         fine = np.geomspace(min(Ns) / 1.5, max(Ns) * 1.5, 30)
         th = {}
@@ -160,7 +183,8 @@ def reduce(sim_rows, size: str, seed: int):
             agreement.append(ag.agreement_row(
                 f"D_gen slope ({kind})", slope, slope - half, slope + half,
                 KINDS[kind]["predicted_slope"], "scaling", alpha=alpha,
-                method="weighted LS of ln D_gen on ln N (68 %)", N="+".join(map(str, Ns.astype(int)))))
+                method="weighted LS of ln D_gen on ln N (68 %)", N="+".join(map(str, Ns.astype(int))),
+                unconverged_excluded=n_unconv))
         # prefactors at every N
         for N, m, e in zip(Ns, means, sems):
             for variant in ("sq", "lin"):
@@ -168,7 +192,7 @@ def reduce(sim_rows, size: str, seed: int):
                 agreement.append(ag.agreement_row(
                     f"D_gen at N={int(N)} ({kind})", m, m - e, m + e, pred, variant, alpha=alpha,
                     method=f"[W] criterion: all {s['group_size']} samples m_test>0.9; mean +- s.e. "
-                    f"over {s['groups']} groups", N=int(N)))
+                    f"over {s['groups']} groups", N=int(N), unconverged_excluded=n_unconv))
     return rows, agreement
 
 
@@ -204,17 +228,11 @@ def draw(rows, params=None):
     return fig
 
 
-def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
-    """Draw ``rfhm-fig3b``; ``from_csv`` redraws from a stored ``rfhm-fig3b.csv``."""
-    files, agreement = C.build_simulation_figure(
-        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(SIZES[size]), plot_description=__doc__.splitlines()[0],
-        agreement_description="rfhm-fig3b: D_gen(N) slopes vs the predicted N (sparse) and "
-        "sqrt(N) (dense) scalings, and D_gen vs the RS predictions at each N",
-        from_csv=from_csv, workers=workers)
-    return FigureOutput(files=files, agreement=agreement)
-
-
-FIGURE = Figure(name=NAME, help="[W] Fig. 3b: D_gen(N) for sparse and dense coefficients with "
-                "fitted slopes vs the predicted N and sqrt(N)", build=build, order=40,
-                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)
+FIGURE = C.simulation_figure(
+    NAME, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw, order=40,
+    help="[W] Fig. 3b: D_gen(N) for sparse and dense coefficients with fitted slopes vs the "
+         "predicted N and sqrt(N)",
+    plot_description=__doc__.splitlines()[0],
+    agreement_description="rfhm-fig3b: D_gen(N) slopes vs the predicted N (sparse) and "
+    "sqrt(N) (dense) scalings, and D_gen vs the RS predictions at each N")
+build = FIGURE.build

@@ -6,31 +6,31 @@ Theory: ``theory.teacher_student.landscape`` (the constrained free entropy V(q*)
 at N = infinity, and with the coupling realised by the sampled data, ``mu r_sample`` (Sec. 12
 item (c); implemented by ``T* -> T*/r_sample``, since T* enters V only through mu).
 
-Simulation: umbrella sampling in q* (the windows and bias of ``montecarlo.umbrella``: a
-harmonic bias ``beta U = N k/2 (q* - c)^2``, Metropolis with the distinct-index student on one
-teacher data set), one ``run_sweep`` task per window (so the windows run in parallel and are
-cached), then discrete WHAM (``montecarlo.umbrella.wham``); ``V_mc = ln P(q*)/N``.  Errors: a
-block bootstrap over the sweeps of each window.
+Simulation (``montecarlo.umbrella``, the one home of the experiment): umbrella sampling in q*
+(a harmonic bias ``beta U = N k/2 (q* - c)^2``, Metropolis with the distinct-index student on
+one teacher data set), one ``umbrella.window_task`` per window (so the windows run in parallel
+and are cached), then MBAR (``umbrella.estimate``, pymbar); ``V_mc = ln P(q*)/N``.  Errors: a
+block bootstrap over the sweeps of each window; failed replicas are counted (``n_boot_failed``).
 
-V is defined up to a constant: the theory curves are shifted to the MC estimate by the
-weighted mean difference over the common q* range.  Agreement (on the common range
-0 <= q* <= 0.98): the position q*_min of the minimum of V between q* = 0 and the retrieval
-maximum (the barrier), the depth ``V(q*_max) - V(q*_min)`` (both with 68 % block-bootstrap
-intervals), and the rms deviation after the shift.
+Reduction (``compare.landscape``, shared with ``simulate ts-landscape``): the theory curves
+are shifted to the MC estimate by the weighted mean difference over the common q* range;
+agreement (``compare.agreement.landscape_agreement``, on 0 <= q* <= 0.95): the position
+q*_min of the minimum of V between q* = 0 and the retrieval maximum (the barrier), the depth
+``V(q*_max) - V(q*_min)`` (both with 68 % block-bootstrap intervals), and the rms deviation
+after the shift.  ``--from-csv`` accepts the plotted ``ts-landscape.csv`` or the window CSV of
+the cache (``OUT/sweeps/ts-landscape_SIZE.csv``).
 """
 
 from __future__ import annotations
 
-import json
 import math
-import warnings
 from pathlib import Path
 
 import numpy as np
 
 from .. import agreement as ag
+from ..landscape import compare_landscape, feature_intervals
 from ..plotting import new_figure
-from . import Figure, FigureOutput
 from . import _common as C
 
 NAME = "ts-landscape"
@@ -51,196 +51,91 @@ def centers(n: int) -> np.ndarray:
     return np.linspace(Q_MIN, Q_MAX, n)
 
 
-def stiffness(N: int, n: int) -> float:
-    """As ``montecarlo.umbrella.landscape``: k = 1/(N s^2) with s the window spacing, >= 4."""
-    spacing = (Q_MAX - Q_MIN) / (n - 1)
-    return max(4.0, 1.0 / (N * spacing**2))
-
-
-def window_task(params: dict, sample: int, seed) -> dict:
-    """One umbrella window: Metropolis with bias on the data set of ``(data_seed, sample)``.
-    Returns the per-sweep q* as indices ``j = (q*+1) N/2`` (JSON list), r_sample, r_N, M."""
-    from hopfield_phases.montecarlo import teacher_sampling as tsamp
-    from hopfield_phases.montecarlo import teacher_student as tsm
-
-    p, N = int(params["p"]), int(params["N"])
-    alpha, T, Tt = float(params["alpha"]), float(params["T"]), float(params["T_teacher"])
-    M = tsm.n_examples(alpha, N, p)
-    data_ss = np.random.SeedSequence([int(params["data_seed"]), int(sample)])
-    xi_star, examples = tsm.sample_teacher(N, p, Tt, M, seed=data_ss)
-    K = examples.astype(np.int64) @ xi_star.astype(np.int64)
-    init_ss, run_ss = seed.spawn(2)  # as montecarlo.umbrella.landscape for one window
-    c = float(params["center"])
-    xi0 = tsm.corrupted_start(xi_star, c, np.random.default_rng(init_ss))
-    chain = tsm.StudentChain(examples, xi_star, xi0, p, "distinct", seed=run_ss)
-    bias = (c, float(params["k"]) * T, 0.0)
-    if int(params["equilibration"]):
-        chain.advance(int(params["equilibration"]), T, bias=bias)
-    q = chain.advance(int(params["sweeps"]), T, bias=bias)["q_star"]
-    j = np.rint((np.asarray(q) + 1.0) * N / 2.0).astype(int)
-    return {"q_index": json.dumps(j.tolist(), separators=(",", ":")),
-            "q_mean": float(np.mean(q)), "q_std": float(np.std(q)), "M": int(M),
-            "r_sample": float(tsamp.realized_coupling_ratio(K, N, p, Tt)),
-            "r_N": float(tsamp.coupling_ratio(N, p, Tt))}
-
-
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
+    """One ``montecarlo.umbrella.window_task`` per window (parallel, cached)."""
+    from hopfield_phases.montecarlo import umbrella
+
     s = SIZES[size]
-    k = float(s.get("k") or stiffness(s["N"], s["n_windows"]))
-    grid = [dict(p=P_ORDER, N=s["N"], alpha=s["alpha"], T=s["T"], T_teacher=s["T_teacher"],
-                 center=round(float(c), 10), k=k, sweeps=s["sweeps"], equilibration=s["equilibration"],
-                 data_seed=int(seed)) for c in centers(s["n_windows"])]
-    return C.cached_sweep(window_task, grid, 1, out_dir, NAME, size, seed, workers=workers,
+    grid = umbrella.window_grid(P_ORDER, s["N"], s["alpha"], s["T"], s["T_teacher"],
+                                centers(s["n_windows"]), s.get("k"), sweeps=s["sweeps"],
+                                equilibration=s["equilibration"], data_seed=int(seed))
+    return C.cached_sweep(umbrella.window_task, grid, 1, out_dir, NAME, size, seed, workers=workers,
                           description=f"{NAME} windows N={s['N']}")
 
 
-def wham_log_p(counts, bias, tol: float = 1e-9):
-    """Discrete WHAM (the equations of ``montecarlo.umbrella.wham``) solved as the minimum of
-    its convex likelihood function ``F(f) = sum_x H(x) ln sum_w n_w e^{f_w - b_w(x)} -
-    sum_w n_w f_w`` (f_0 = 0) by BFGS with the analytic gradient, which converges in tens of
-    iterations where the plain self-consistent iteration needs ~1e5 when neighbouring windows
-    overlap weakly.  Returns ``ln P(x)`` normalised over visited x (-inf elsewhere).  Raises
-    RuntimeError when the WHAM self-consistency residual ``max_w |f_w - f_w(P)|`` exceeds
-    ``sqrt(tol)`` (never returns an unconverged answer)."""
-    from scipy.optimize import minimize
-    from scipy.special import logsumexp
-
-    counts = np.asarray(counts, dtype=float)
-    bias = np.asarray(bias, dtype=float)
-    n_w = counts.sum(axis=1)
-    H = counts.sum(axis=0)
-    vis = H > 0
-    Hv, b, log_n = H[vis], bias[:, vis], np.log(n_w)
-
-    def fun(g):
-        f = np.concatenate([[0.0], g])
-        a = log_n[:, None] + f[:, None] - b
-        lse = logsumexp(a, axis=0)
-        val = float(Hv @ lse - n_w @ f)
-        grad = (np.exp(a - lse[None, :]) @ Hv) - n_w
-        return val / Hv.sum(), grad[1:] / Hv.sum()
-
-    res = minimize(fun, np.zeros(len(n_w) - 1), jac=True, method="BFGS",
-                   options={"gtol": tol, "maxiter": 5000})
-    f = np.concatenate([[0.0], res.x])
-    lp = np.log(Hv) - logsumexp(log_n[:, None] + f[:, None] - b, axis=0)
-    lp -= logsumexp(lp)
-    f_check = -logsumexp(lp[None, :] - b, axis=1)
-    f_check -= f_check[0]
-    resid = float(np.max(np.abs(f_check - f)))
-    if resid > math.sqrt(tol):
-        raise RuntimeError(f"WHAM did not converge (self-consistency residual {resid:.2e})")
-    out = np.full(counts.shape[1], -np.inf)
-    out[vis] = lp
-    return out
-
-
-def _wham_V(series: list[np.ndarray], cents, k, N):
-    from hopfield_phases.montecarlo.umbrella import bias_reduced
-
-    q = -1.0 + 2.0 * np.arange(N + 1) / N
-    counts = np.zeros((len(series), N + 1))
-    for w, j in enumerate(series):
-        counts[w] = np.bincount(j, minlength=N + 1)
-    bias = np.array([bias_reduced(q, c, k, 0.0, N) for c in cents])
-    V = wham_log_p(counts, bias) / N
-    V = V - np.max(V[np.isfinite(V)])
-    V[~np.isfinite(V)] = np.nan
-    return q, V
-
-
-Q_TOP = 0.98  # largest q* compared (the theory needs q* < 1)
-
-
-def _features(q, V):
-    """On the common range 0 <= q* <= 0.98: the retrieval maximum (q* > 0.4), the minimum of V
-    between q* = 0 and it (the barrier), and its depth: ``(q_max, q_min, V(q_max) - V(q_min))``."""
-    ok = np.isfinite(V) & (q <= Q_TOP + 1e-9)
-    hi = ok & (q > 0.4)
-    if not hi.any():
-        return math.nan, math.nan, math.nan
-    i_max = np.flatnonzero(hi)[np.argmax(V[hi])]
-    mid = ok & (q >= -1e-9) & (q <= q[i_max])
-    if not mid.any():
-        return float(q[i_max]), math.nan, math.nan
-    i_min = np.flatnonzero(mid)[np.argmin(V[mid])]
-    return float(q[i_max]), float(q[i_min]), float(V[i_max] - V[i_min])
+PARAMETERS = ("N", "p", "alpha", "T", "T_teacher", "r_sample", "r_N", "M")
 
 
 def reduce(sim_rows, size: str, seed: int):
-    from hopfield_phases.theory import teacher_student as th
+    """Simulation rows -> plotted rows and agreement rows.  The rows are either windows (rows of
+    ``montecarlo.umbrella.window_task``, from the cache: reweighted here with the bootstrap
+    settings of ``size``) or the table of ``simulate ts-landscape`` (``q_star``, ``V_mc``,
+    ``V_mc_err`` and the run's parameters: no bootstrap replicas, so no feature intervals)."""
+    from hopfield_phases.montecarlo import umbrella
 
     s = SIZES[size]
-    N = s["N"]
-    sim_rows = sorted(sim_rows, key=lambda r: r["center"])
-    cents = np.array([r["center"] for r in sim_rows])
-    k = float(sim_rows[0]["k"])
-    series = [np.asarray(r["q_index"], dtype=int) for r in sim_rows]
-    r_sample, r_N, M = sim_rows[0]["r_sample"], sim_rows[0]["r_N"], sim_rows[0]["M"]
-    C.log("WHAM and block bootstrap")
-    q, V = _wham_V(series, cents, k, N)
-    rng = np.random.default_rng(np.random.SeedSequence([int(seed), 7]))
-    boots, feats = [], []
-    for _ in range(s["n_boot"]):
-        bs = []
-        for j in series:
-            nb = max(1, len(j) // s["block"])
-            pick = rng.integers(0, nb, size=nb)
-            bs.append(np.concatenate([j[i * s["block"]:(i + 1) * s["block"]] for i in pick]))
-        try:
-            _, vb = _wham_V(bs, cents, k, N)
-        except RuntimeError:
-            continue
-        boots.append(vb)
-        feats.append(_features(q, vb))
-    boots = np.array(boots)
-    with np.errstate(invalid="ignore"):
-        V_err = np.array([np.nanstd(boots[:, j]) if np.isfinite(boots[:, j]).sum() > 2 else np.nan
-                          for j in range(N + 1)])
+    what = "ts-landscape simulation rows (umbrella windows or `simulate ts-landscape` table)"
+    C.require_columns(sim_rows, PARAMETERS, what)
+    first = sim_rows[0]
+    N, p = int(first["N"]), int(first["p"])
+    alpha, T, Tt = float(first["alpha"]), float(first["T"]), float(first["T_teacher"])
+    r_sample, r_N, M = first["r_sample"], first["r_N"], first["M"]
+    if "q_index" in first:
+        C.require_columns(sim_rows, ("center", "k"), what)
+        sim_rows = sorted(sim_rows, key=lambda r: r["center"])
+        cents = np.array([r["center"] for r in sim_rows])
+        k = float(first["k"])
+        width = float(first.get("width", 0.0) or 0.0)
+        series = [np.asarray(r["q_index"], dtype=int) for r in sim_rows]
+        C.log("MBAR and block bootstrap")
+        est = umbrella.estimate(series, cents, k, width, N, n_boot=s["n_boot"], block=s["block"],
+                                seed=np.random.SeedSequence([int(seed), 7]))
+        q, V, V_err, boot, n_boot = est.q, est.V, est.V_err, est.boot, est.n_boot
+        n_windows = len(cents)
+        if est.n_boot_failed:
+            C.log(f"{est.n_boot_failed} of {est.n_boot} bootstrap replicas failed to reweight")
+    else:
+        C.require_columns(sim_rows, ("q_star", "V_mc", "V_mc_err"), what)
+        sim_rows = sorted(sim_rows, key=lambda r: r["q_star"])
+        q = np.array([r["q_star"] for r in sim_rows], dtype=float)
+        V = np.array([r["V_mc"] for r in sim_rows], dtype=float)
+        V_err = np.array([r["V_mc_err"] for r in sim_rows], dtype=float)
+        boot, n_boot, n_windows = np.empty((0, len(q))), 0, "?"
     C.log("theory: V(q*) at N = inf and with the realised coupling r_sample")
-    qt = q[(q >= -1e-9) & (q <= Q_TOP + 1e-9)]
-    qt = np.clip(qt, 0.0, None)
-    theory = {"N=inf": th.landscape(P_ORDER, s["alpha"], s["T"], s["T_teacher"], qt),
-              "r_sample": th.landscape(P_ORDER, s["alpha"], s["T"], s["T_teacher"] / r_sample, qt)}
+    theory = compare_landscape(q, V, V_err, p, alpha, T, Tt, r_sample)
+    iv = feature_intervals(q, boot, n_boot)
+    f_mc = ag.landscape_features(q, V)
     rows = [dict(series="mc", kind="simulation", x=float(x), y=float(v), yerr=float(e))
             for x, v, e in zip(q, V, V_err) if np.isfinite(v)]
     agreement = []
-    f_mc = _features(q, V)
-    F = np.array(feats) if feats else np.full((1, 3), np.nan)
-    with warnings.catch_warnings():  # a feature may be undefined in every replica (tiny runs)
-        warnings.simplefilter("ignore", RuntimeWarning)
-        lo = np.nanquantile(F, 0.16, axis=0)
-        hi = np.nanquantile(F, 0.84, axis=0)
-    mc_on_t = np.interp(qt, q, V)
-    w_err = np.interp(qt, q, np.nan_to_num(V_err, nan=np.nanmax(V_err)))
-    w = 1.0 / np.maximum(w_err, 1e-4) ** 2
-    fin = np.isfinite(mc_on_t)
-    for variant, Vt in theory.items():
-        shift = float(np.sum((w * (mc_on_t - Vt))[fin]) / np.sum(w[fin]))
-        Vs = Vt + shift
-        rms = float(np.sqrt(np.mean((mc_on_t[fin] - Vs[fin]) ** 2)))
-        chi2 = float(np.mean(((mc_on_t[fin] - Vs[fin]) / np.maximum(w_err[fin], 1e-12)) ** 2))
-        rows += [dict(series=variant, kind="theory", x=float(x), y=float(v), yerr=math.nan, shift=shift)
-                 for x, v in zip(qt, Vs)]
-        f_th = _features(qt, Vs)
-        extra = dict(N=N, M=M, p=P_ORDER, alpha=s["alpha"], T=s["T"], T_teacher=s["T_teacher"],
-                     r_sample=r_sample, r_N=r_N, rms_after_shift=rms, chi2_per_point=chi2,
-                     method=f"umbrella sampling + WHAM, {len(cents)} windows, block bootstrap (68 %)")
-        agreement.append(ag.agreement_row("q* of the minimum of V (barrier)", f_mc[1], lo[1], hi[1],
-                                          f_th[1], variant, **extra))
-        agreement.append(ag.agreement_row(f"depth V(q*_max) - V(q*_min), q* <= {Q_TOP}", f_mc[2],
-                                          lo[2], hi[2], f_th[2], variant, q_max_sim=f_mc[0],
-                                          q_max_theory=f_th[0], **extra))
+    for variant, th in theory.items():
+        a = th["agreement"]
+        rows += [dict(series=variant, kind="theory", x=float(x), y=float(v), yerr=math.nan,
+                      shift=a.get("shift", math.nan))
+                 for x, v in zip(q, th["curve"]) if np.isfinite(v) and 0 <= x <= ag.LANDSCAPE_Q_MAX]
+        extra = dict(N=N, M=M, p=p, alpha=alpha, T=T, T_teacher=Tt, r_sample=r_sample, r_N=r_N,
+                     rms_after_shift=a.get("rms", math.nan),
+                     chi2_per_point=a.get("chi2_per_point", math.nan), n_boot=n_boot,
+                     method=f"umbrella sampling + MBAR, {n_windows} windows, block bootstrap (68 %)")
+        for key, quantity, more in (
+                ("q_B", "q* of the minimum of V (barrier)", {}),
+                ("depth", f"depth V(q*_max) - V(q*_min), q* <= {ag.LANDSCAPE_Q_MAX}",
+                 dict(q_max_sim=f_mc["q_R"], q_max_theory=a.get("qR_theory", math.nan)))):
+            lo, hi, failed = iv[key]
+            agreement.append(ag.agreement_row(quantity, f_mc[key], lo, hi,
+                                              a.get(f"{'qB' if key == 'q_B' else 'depth'}_theory", math.nan),
+                                              variant, **more, **extra, n_boot_failed=failed))
     depth = {r["variant"]: r for r in agreement if r["quantity"].startswith("depth")}
     qmin = {r["variant"]: r for r in agreement if r["quantity"].startswith("q* of the minimum")}
-    text = (f"depth $V(q^*_{{max}})-V(q^*_{{min}})$: MC {f_mc[2]:.3f} [{lo[2]:.3f}, {hi[2]:.3f}]\n"
+    lo, hi, _ = iv["depth"]
+    text = (f"depth $V(q^*_{{max}})-V(q^*_{{min}})$: MC {f_mc['depth']:.3f} [{lo:.3f}, {hi:.3f}]\n"
             f"   RS ($r_{{sample}}$) {depth['r_sample']['theory']:.3f}, RS ($N=\\infty$) "
             f"{depth['N=inf']['theory']:.3f}\n"
-            f"$q^*_{{min}}$: MC {f_mc[1]:.2f}, RS ($r_{{sample}}$) {qmin['r_sample']['theory']:.2f}, "
+            f"$q^*_{{min}}$: MC {f_mc['q_B']:.2f}, RS ($r_{{sample}}$) {qmin['r_sample']['theory']:.2f}, "
             f"RS ($N=\\infty$) {qmin['N=inf']['theory']:.2f}\n"
             f"$r_{{sample}}$ = {r_sample:.3f}, $M$ = {M}")
     rows.append(dict(series="annotation", kind="text", x=0.03, y=0.42, yerr=math.nan, label=text))
-    return rows, agreement
+    return rows, agreement, dict(N=N, p=p, alpha=alpha, T=T, T_teacher=Tt)
 
 
 def draw(rows, params=None):
@@ -248,7 +143,7 @@ def draw(rows, params=None):
     x, y, e = C.series(rows, series="mc", kind="simulation")
     N = (params or {}).get("N")
     ax.errorbar(x, y, yerr=np.nan_to_num(e), color="k", marker="o", ms=2.5, ls="none", capsize=1.5,
-                label=f"MC umbrella + WHAM ($N={N}$)" if N else "MC umbrella + WHAM")
+                label=f"MC umbrella + MBAR ($N={N}$)" if N else "MC umbrella + MBAR")
     for variant, col, ls in (("N=inf", "C0", "-"), ("r_sample", "C3", "--")):
         xt, yt, _ = C.series(rows, series=variant, kind="theory")
         lab = r"RS $V(q^*)$, $N=\infty$" if variant == "N=inf" else r"RS $V(q^*)$, realised coupling $r_{\rm sample}$"
@@ -265,17 +160,11 @@ def draw(rows, params=None):
     return fig
 
 
-def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
-    """Draw ``ts-landscape``; ``from_csv`` redraws from a stored ``ts-landscape.csv``."""
-    files, agreement = C.build_simulation_figure(
-        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(SIZES[size], p=P_ORDER), plot_description=__doc__.splitlines()[0],
-        agreement_description="ts-landscape: retrieval maximum and barrier of V(q*), umbrella "
-        "sampling (68 % block-bootstrap intervals) vs RS theory at N = inf and at the realised "
-        "coupling", from_csv=from_csv, workers=workers, stage="umbrella sampling")
-    return FigureOutput(files=files, agreement=agreement)
-
-
-FIGURE = Figure(name=NAME, help="p = 3 teacher-student overlap landscape V(q*): RS theory vs "
-                "umbrella-sampling Monte Carlo", build=build, order=80,
-                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)
+FIGURE = C.simulation_figure(
+    NAME, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw, order=80,
+    help="p = 3 teacher-student overlap landscape V(q*): RS theory vs umbrella-sampling Monte Carlo",
+    parameters=lambda size: dict(SIZES[size], p=P_ORDER), plot_description=__doc__.splitlines()[0],
+    agreement_description="ts-landscape: retrieval maximum and barrier of V(q*), umbrella "
+    "sampling (68 % block-bootstrap intervals) vs RS theory at N = inf and at the realised "
+    "coupling", stage="umbrella sampling")
+build = FIGURE.build
