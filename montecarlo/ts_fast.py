@@ -452,3 +452,54 @@ def _poly_int(X, c):
     for j in range(c.shape[0] - 1, -1, -1):
         r = r * X + c[j]
     return r
+
+
+@nb.njit(cache=True, parallel=True)
+def _pt_kernel(bits, M, colsum, lut, L, cA, cB, fast3, scale, betas, ladders, xis, xi_star, Xs,
+               sts, rstates, orders, swap_state, swap_every, q_out, e_out, m_out, acc_out,
+               codes_out, tmap, acc_sw, att_sw):
+    """Replica exchange (montecarlo.ts_tempering.parallel_tempering): ``ladders`` ladders of
+    R = len(betas) chains; chain c of ladder l = c // R.  Every ``swap_every`` sweeps the even,
+    then (next time) the odd neighbouring pairs of each ladder propose to exchange their
+    temperatures, accepted iff x >= 0 or u < exp(x), x = (b_i - b_{i+1})(H_i - H_{i+1}), one u
+    per proposal with x < 0 from ``swap_state``.  tmap[s, c]: temperature index of chain c
+    during sweep s."""
+    R = betas.shape[0]
+    C = ladders * R
+    n_sweeps = tmap.shape[0]
+    holder = np.empty((ladders, R), np.int64)
+    temp_of = np.empty(C, np.int64)
+    for l in range(ladders):
+        for i in range(R):
+            holder[l, i] = l * R + i
+            temp_of[l * R + i] = i
+    bc = np.empty(C)
+    done = 0
+    parity = 0
+    while done < n_sweeps:
+        n = min(swap_every, n_sweeps - done)
+        for c in range(C):
+            bc[c] = betas[temp_of[c]]
+        for c in nb.prange(C):
+            buf = np.empty(L, np.int8)
+            _sweeps_one(bits, M, colsum, lut, L, cA, cB, fast3, scale, bc[c], xis[c], xi_star,
+                        Xs[c], sts[c], rstates[c], orders[c], buf, q_out[c], e_out[c],
+                        m_out[c], acc_out[c], codes_out[c], done, n)
+        for s in range(done, done + n):
+            for c in range(C):
+                tmap[s, c] = temp_of[c]
+        done += n
+        for l in range(ladders):
+            for i in range(parity, R - 1, 2):
+                a = holder[l, i]
+                b = holder[l, i + 1]
+                x = (betas[i] - betas[i + 1]) * (-scale * np.float64(sts[a, 1])
+                                                 + scale * np.float64(sts[b, 1]))
+                att_sw[i] += 1
+                if x >= 0.0 or xrng.next_double(swap_state) < math.exp(x):
+                    acc_sw[i] += 1
+                    holder[l, i] = b
+                    holder[l, i + 1] = a
+                    temp_of[a] = i + 1
+                    temp_of[b] = i
+        parity ^= 1
