@@ -129,7 +129,27 @@ def pack_examples(examples) -> np.ndarray:
     ex = np.asarray(examples)
     if ex.ndim != 2:
         raise ValueError("examples must be a 2-d (M, N) array")
-    return np.packbits(ex.T > 0, axis=1, bitorder="little")
+    M, N = ex.shape
+    out = np.zeros((N, (M + 7) // 8), dtype=np.uint8)
+    _pack_rows(np.ascontiguousarray(ex, dtype=np.int8), out)
+    return out
+
+
+@nb.njit(cache=True)
+def _pack_rows(ex, out):
+    """Example-major int8 rows -> site-major bits (one pass over the rows, 8 at a time)."""
+    M, N = ex.shape
+    acc = np.zeros(N, np.uint8)
+    for g in range((M + 7) // 8):
+        acc[:] = 0
+        for j in range(min(8, M - 8 * g)):
+            row = ex[8 * g + j]
+            bit = np.uint8(1 << j)
+            for k in range(N):
+                if row[k] > 0:
+                    acc[k] |= bit
+        for k in range(N):
+            out[k, g] = acc[k]
 
 
 def unpack_examples(bits, M: int) -> np.ndarray:
@@ -138,17 +158,23 @@ def unpack_examples(bits, M: int) -> np.ndarray:
     return (2 * b.astype(np.int8) - 1).T
 
 
-def sample_teacher_packed(N, p, T_teacher, M, seed=0, interaction="literal") -> PackedData:
+def sample_teacher_packed(N, p, T_teacher, M, seed=0, interaction="literal", method="fast") -> PackedData:
     """Exact teacher examples (doc Sec. 2), generated in chunks straight into the bit layout.
 
-    Same random stream as :func:`montecarlo.teacher_student.sample_teacher` (same seed, same
-    xi* and examples; tested), but peak memory N*M/8 + 64Ki*N*2 bytes instead of N*M.
+    method : 'reference' - the same random stream as
+        :func:`montecarlo.teacher_student.sample_teacher` (same seed, same xi* and examples;
+        tested), peak memory N*M/8 + 64Ki*N*2 bytes instead of N*M; 'fast' (default) - same
+        law, its own stream: xi* and K from the same numpy Generator, then for every example
+        the (N + K_a)/2 sites with sigma_i = xi*_i chosen by a partial Fisher-Yates shuffle
+        driven by xoshiro256** (numba), about 20x faster.
     """
     N = tsamp.check_positive_int("N", N, minimum=2)
     p = tsamp.check_p(p)
     T_teacher = tsamp.check_temperature("T_teacher", T_teacher, allow_zero=False)
     M = tsamp.check_positive_int("M", M, minimum=0)
     tsamp.check_interaction("interaction", interaction)
+    if method not in ("fast", "reference"):
+        raise ValueError(f"method must be 'fast' or 'reference', got {method!r}")
     if N > 32767:
         raise ValueError(f"N must be <= 32767 (int16 overlaps), got {N}")
     tsamp.check_size(N, M // 8)
@@ -157,11 +183,38 @@ def sample_teacher_packed(N, p, T_teacher, M, seed=0, interaction="literal") -> 
     law = tsamp.k_law(N, p, T_teacher, interaction)
     K = np.asarray(tsamp.sample_k(law, M, rng), dtype=np.int64)
     bits = np.zeros((N, (M + 7) // 8), dtype=np.uint8)
+    if method == "fast":
+        state = xrng.new_state(np.random.SeedSequence(rng.integers(0, 2**63)))
+        perm = np.arange(N, dtype=np.int64)
+        tile = np.empty((_GEN_CHUNK, N), dtype=np.int8)
     for a0 in range(0, M, _GEN_CHUNK):
         a1 = min(M, a0 + _GEN_CHUNK)
-        ex = tsamp.sample_examples(xi_star, K[a0:a1], rng)
+        if method == "fast":
+            ex = tile[:a1 - a0]
+            _fill_examples(xi_star, K[a0:a1], state, perm, ex)
+        else:
+            ex = tsamp.sample_examples(xi_star, K[a0:a1], rng)
         bits[:, a0 // 8:(a1 + 7) // 8] = pack_examples(ex)
     return PackedData(xi_star, bits, K, M, p, float(T_teacher), interaction)
+
+
+@nb.njit(cache=True)
+def _fill_examples(xi_star, K, state, perm, out):
+    """out[a] = an example with xi*.sigma = K[a], uniformly among them (doc Sec. 2): start from
+    -xi*, pick (N + K_a)/2 distinct sites by a partial Fisher-Yates shuffle of ``perm`` (a
+    uniform subset whatever perm's current order) and set sigma_i = xi*_i there."""
+    N = xi_star.shape[0]
+    for a in range(K.shape[0]):
+        n_up = (N + K[a]) // 2
+        row = out[a]
+        for i in range(N):
+            row[i] = -xi_star[i]
+        for t in range(n_up):
+            j = t + xrng.bounded(state, N - t)
+            tmp = perm[t]
+            perm[t] = perm[j]
+            perm[j] = tmp
+            row[perm[t]] = xi_star[perm[t]]
 
 
 # --------------------------------------------------------------------------- kernels

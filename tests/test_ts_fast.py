@@ -65,7 +65,7 @@ def test_packed_sampling_equals_reference_sampling():
     across the generator's chunk boundary and with M not a multiple of 8."""
     N, p, M = 12, 3, tf._GEN_CHUNK + 13
     xs, ex = tsm.sample_teacher(N, p, 2.0, M, seed=3)
-    d = tf.sample_teacher_packed(N, p, 2.0, M, seed=3)
+    d = tf.sample_teacher_packed(N, p, 2.0, M, seed=3, method="reference")
     np.testing.assert_array_equal(d.xi_star, xs)
     np.testing.assert_array_equal(tf.unpack_examples(d.bits, M), ex)
     np.testing.assert_array_equal(d.K, ex.astype(np.int64) @ xs.astype(np.int64))
@@ -74,6 +74,25 @@ def test_packed_sampling_equals_reference_sampling():
     assert sub.r_sample() == pytest.approx(
         tsm.ts.realized_coupling_ratio(d.K[:1001], N, p, 2.0))
     assert d.bits.nbytes == N * ((M + 7) // 8)
+
+
+def test_fast_sampler_exact_law():
+    """method='fast': xi* and K as the reference stream, xi*.sigma^a == K_a exactly, and given
+    K the agreeing sites are uniform: per-site agreement counts chi-square against
+    their expectation sum_a (N + K_a)/(2N) (power: a sampler biased towards low sites fails)."""
+    N, p, M = 30, 3, 20000
+    ref = tf.sample_teacher_packed(N, p, 2.0, M, seed=3, method="reference")
+    d = tf.sample_teacher_packed(N, p, 2.0, M, seed=3)
+    np.testing.assert_array_equal(d.xi_star, ref.xi_star)
+    np.testing.assert_array_equal(d.K, ref.K)
+    ex = tf.unpack_examples(d.bits, M).astype(np.int64)
+    np.testing.assert_array_equal(ex @ d.xi_star.astype(np.int64), d.K)
+    agree = (ex == d.xi_star[None, :]).sum(axis=0)
+    expected = np.full(N, ((N + d.K) / (2.0 * N)).sum())
+    chi = float((((agree - expected) ** 2) / expected).sum())
+    assert stats.chi2.sf(chi, N - 1) > 1e-3
+    biased = agree + np.linspace(-400, 400, N)  # a 4 % tilt across the sites
+    assert stats.chi2.sf(float((((biased - expected) ** 2) / expected).sum()), N - 1) < 1e-3
 
 
 def test_sign_lut():
