@@ -259,13 +259,13 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     params : p, N, T (= T*), alphas (list), chains (per start), target_se, max_sweeps,
     min_sweeps, batch; optional teacher_interaction ('literal'), interaction ('distinct').
     One data set of M(max alpha) exact teacher examples (child 0 of ``seed``); every alpha
-    uses its first M(alpha) examples.  Per alpha, ``chains`` planted and ``chains`` random
-    starts run as one parallel set (children of child 1) until both groups reach target_se
-    or max_sweeps (:func:`run_until`).
+    uses its first M(alpha) examples.  Per alpha and start ('planted', 'random'), ``chains``
+    chains run in parallel (children of child 1) until their q* reaches target_se with
+    agreeing halves, or max_sweeps (:func:`run_until`; status per start).
 
     Columns, per alpha key k (:func:`alpha_key`) and start s in (planted, random):
     M_k, r_sample_k, q_s_k, se_s_k, tau_max_s_k, tau_mean_s_k, half_z_s_k, equil_s_k,
-    m_s_k, acc_s_k, sweeps_k, status_k; plus r_N.
+    m_s_k, acc_s_k, sweeps_s_k, status_s_k; plus r_N.
     """
     p, N, T = int(params["p"]), int(params["N"]), float(params["T"])
     alphas = sorted(float(a) for a in params["alphas"])
@@ -279,19 +279,17 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     for alpha, M, ss in zip(alphas, Ms, ss_dyn.spawn(len(alphas))):
         k = alpha_key(alpha)
         d = data.prefix(M)
-        ss_start, ss_chain = ss.spawn(2)
-        rng = np.random.default_rng(ss_start)
-        xi0 = np.concatenate([initial_states("planted", d.xi_star, C, rng),
-                              initial_states("random", d.xi_star, C, rng)])
-        chains = ChainSet(d, xi0, p, interaction, seed=ss_chain)
-        res = run_until(chains, T, target_se=float(params.get("target_se", 0.005)),
-                        max_sweeps=int(params.get("max_sweeps", 2000)),
-                        min_sweeps=int(params.get("min_sweeps", 60)),
-                        batch=int(params.get("batch", 30)),
-                        groups=[np.arange(C), np.arange(C, 2 * C)])
         row[f"M_{k}"] = M
         row[f"r_sample_{k}"] = d.r_sample()
-        for s, g in zip(("planted", "random"), res.groups):
+        for s, ss_s in zip(("planted", "random"), ss.spawn(2)):
+            ss_start, ss_chain = ss_s.spawn(2)
+            xi0 = initial_states(s, d.xi_star, C, np.random.default_rng(ss_start))
+            chains = ChainSet(d, xi0, p, interaction, seed=ss_chain)
+            res = run_until(chains, T, target_se=float(params.get("target_se", 0.005)),
+                            max_sweeps=int(params.get("max_sweeps", 2000)),
+                            min_sweeps=int(params.get("min_sweeps", 60)),
+                            batch=int(params.get("batch", 30)))
+            g = res.groups[0]
             row[f"q_{s}_{k}"] = g["mean"]
             row[f"se_{s}_{k}"] = g["se"]
             row[f"tau_max_{s}_{k}"] = g["tau_max"]
@@ -300,7 +298,7 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
             row[f"equil_{s}_{k}"] = bool(g["equilibrated"])
             row[f"m_{s}_{k}"] = g["m"]
             row[f"acc_{s}_{k}"] = g["acceptance"]
-        row[f"sweeps_{k}"] = res.sweeps
-        row[f"status_{k}"] = res.status
+            row[f"sweeps_{s}_{k}"] = res.sweeps
+            row[f"status_{s}_{k}"] = res.status
         del chains
     return row

@@ -261,7 +261,7 @@ def test_fig4_task_columns_prefix_and_determinism():
     for k in ("a3", "a6"):
         for s in ("planted", "random"):
             assert -1 <= r1[f"q_{s}_{k}"] <= 1 and r1[f"se_{s}_{k}"] >= 0
-        assert r1[f"status_{k}"] in ("ok", "unconverged")
+            assert r1[f"status_{s}_{k}"] in ("ok", "unconverged")
     # prefix: the alpha = 3 data are the first M(3) examples of the alpha = 6 draw
     ss_data, _ = np.random.SeedSequence(4).spawn(2)
     full = tf.sample_teacher_packed(40, 3, 2.0, r1["M_a6"], seed=ss_data)
@@ -283,3 +283,22 @@ def test_bad_input(call, name):
     d, _ = packed(10, 3, 20, seed=0)
     with pytest.raises(ValueError, match=name):
         call(d)
+
+
+def test_ts_fig4_tiny_builds_and_rebuilds_from_csv(tmp_path):
+    """The registered figure (tiny size): files, agreement rows for every (alpha, T, start),
+    planted chains beside the RS retrieval branch, byte-identical redraw from NAME.csv."""
+    from hopfield_phases.compare.figures import get
+
+    fig = get("ts-fig4")
+    out = fig.build(tmp_path / "a", size="tiny", seed=0)
+    names = {p.name for p in out.files}
+    assert {"ts-fig4.png", "ts-fig4.csv", "ts-fig4.json", "ts-fig4_agreement.csv"} <= names
+    assert len(out.agreement) == 2 * 2 * 2  # alphas x temperatures x starts
+    for a in out.agreement:
+        assert math.isfinite(a["simulation"]) and a["se"] >= 0
+    again = fig.build(tmp_path / "b", size="tiny", seed=0, from_csv=tmp_path / "a" / "ts-fig4.csv")
+    png = [p for p in again.files if p.name == "ts-fig4.png"][0]
+    assert png.read_bytes() == (tmp_path / "a" / "ts-fig4.png").read_bytes()
+    with pytest.raises(ValueError, match="size"):
+        fig.build(tmp_path / "c", size="huge")

@@ -99,8 +99,8 @@ def reduce(sim_rows, size: str, seed: int):
             for st in STARTS:
                 q, e = float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
                 rows.append(dict(panel=alpha, series=st, kind="mc", x=T, y=q, yerr=e,
-                                 tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{k}"],
-                                 status=r[f"status_{k}"], half_z=r[f"half_z_{st}_{k}"],
+                                 tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
+                                 status=r[f"status_{st}_{k}"], half_z=r[f"half_z_{st}_{k}"],
                                  equilibrated=r[f"equil_{st}_{k}"], r_sample=rs, r_N=r["r_N"]))
             th = {name: rs_branches(alpha, T, rr) for name, rr in
                   (("inf", 1.0), ("rN", float(r["r_N"])), ("rsample", rs))}
@@ -122,8 +122,8 @@ def reduce(sim_rows, size: str, seed: int):
                     f"q* alpha={alpha:g} T={T:g} ({st})", q, q - e, q + e, pred, br,
                     alpha=alpha, T=T, N=s["N"], global_rsample=th["rsample"]["glob"],
                     local_inf=th["inf"]["local"], global_inf=th["inf"]["glob"],
-                    se=e, tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{k}"],
-                    status=r[f"status_{k}"],
+                    se=e, tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
+                    status=r[f"status_{st}_{k}"],
                     method=f"{s['chains']} chains per start, s.e. over chains"))
         C.log(f"theory: RS branches at alpha = {alpha:g}")
         for T in np.linspace(min(s["temperatures"]), max(s["temperatures"]), s["fine"]):
