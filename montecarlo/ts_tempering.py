@@ -265,7 +265,7 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
 
     Columns, per alpha key k (:func:`alpha_key`) and start s in (planted, random):
     M_k, r_sample_k, q_s_k, se_s_k, tau_max_s_k, tau_mean_s_k, half_z_s_k, equil_s_k,
-    m_s_k, acc_s_k, sweeps_s_k, status_s_k; plus r_N.
+    m_s_k, acc_s_k, sweeps_s_k, status_s_k, frac_retrieved_s_k; plus r_N.
     """
     p, N, T = int(params["p"]), int(params["N"]), float(params["T"])
     alphas = sorted(float(a) for a in params["alphas"])
@@ -300,5 +300,10 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
             row[f"acc_{s}_{k}"] = g["acceptance"]
             row[f"sweeps_{s}_{k}"] = res.sweeps
             row[f"status_{s}_{k}"] = res.status
+            # chains on the retrieval branch (mean q* of the measured window > 1/2): a random
+            # start that splits between branches is metastability, not a lack of sweeps
+            q = res.series["q_star"]
+            n_keep = max(2, int(math.ceil(KEEP * q.shape[1])))
+            row[f"frac_retrieved_{s}_{k}"] = float(np.mean(q[:, -n_keep:].mean(axis=1) > 0.5))
         del chains
     return row

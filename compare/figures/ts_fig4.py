@@ -20,7 +20,12 @@ temperatures in [1, 3], 16 chains per start, target s.e. 0.005).
 
 ``NAME.csv``: ``panel`` (alpha), ``series`` (planted, random, local, global), ``kind`` (mc,
 theory_inf, theory_rN, theory_rsample), ``x`` (T), ``y`` (q*), ``yerr`` (s.e.), and for mc rows
-``tau_max, sweeps, status, half_z, equilibrated, r_sample``.
+``tau_max, sweeps, status, half_z, equilibrated, r_sample, r_N, frac_retrieved`` (fraction of
+chains whose mean q* > 1/2: random starts that split between branches show metastability).
+
+Physics note: below the teacher's T*_c(3) the exact teacher is aligned (doc Sec. 2, 6), so at
+the low-T end of [1, 3] the examples are close to xi* (the paper's Monte Carlo teacher, sampled
+by Monte Carlo, stays misaligned there; teacher_student_paper_code.md).
 """
 
 from __future__ import annotations
@@ -101,7 +106,8 @@ def reduce(sim_rows, size: str, seed: int):
                 rows.append(dict(panel=alpha, series=st, kind="mc", x=T, y=q, yerr=e,
                                  tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
                                  status=r[f"status_{st}_{k}"], half_z=r[f"half_z_{st}_{k}"],
-                                 equilibrated=r[f"equil_{st}_{k}"], r_sample=rs, r_N=r["r_N"]))
+                                 equilibrated=r[f"equil_{st}_{k}"], r_sample=rs, r_N=r["r_N"],
+                                 frac_retrieved=r[f"frac_retrieved_{st}_{k}"]))
             th = {name: rs_branches(alpha, T, rr) for name, rr in
                   (("inf", 1.0), ("rN", float(r["r_N"])), ("rsample", rs))}
             for name in ("rN", "rsample"):
@@ -123,7 +129,7 @@ def reduce(sim_rows, size: str, seed: int):
                     alpha=alpha, T=T, N=s["N"], global_rsample=th["rsample"]["glob"],
                     local_inf=th["inf"]["local"], global_inf=th["inf"]["glob"],
                     se=e, tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
-                    status=r[f"status_{st}_{k}"],
+                    status=r[f"status_{st}_{k}"], frac_retrieved=r[f"frac_retrieved_{st}_{k}"],
                     method=f"{s['chains']} chains per start, s.e. over chains"))
         C.log(f"theory: RS branches at alpha = {alpha:g}")
         for T in np.linspace(min(s["temperatures"]), max(s["temperatures"]), s["fine"]):
