@@ -119,6 +119,8 @@ def bitpacked_section(args, bw: float) -> None:
     * ``bandwidth_ratio_bitpacked``: same definition as ``bandwidth_ratio`` (one byte per
       example entry per visit, M bytes x visited spins/s, against the single-thread streaming
       read ``bw``), one chain on ONE thread, CPU time, at the same (N, alpha, T) as above.
+    * ``fig4_cell_speedup_per_core``: the same cell, one chain on one thread, CPU time, over
+      the reference (CPU time): what each core contributes whatever the load.
     * ``fig4_cell_speedup``: chain-sweeps/s of the new path (``--fig4-chains`` chains on
       every numba thread, wall time) over the reference kernel (one chain, wall time), both
       at p = 3, N = 512, alpha = 9 (M = 393216), T = T* = 2, planted start, same data.
@@ -155,10 +157,22 @@ def bitpacked_section(args, bw: float) -> None:
     del ex
     ref.advance(1, 2.0)
     n_ref = max(2, args.fig4_sweeps)
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     ref.advance(n_ref, 2.0)
     ref_rate = n_ref / (time.perf_counter() - t0)
+    ref_cpu = n_ref / (time.process_time() - c0)
     del ref
+    numba.set_num_threads(1)
+    try:
+        one = ts_fast.ChainSet(d4, d4.xi_star[None, :], p, "distinct", seed=5)
+        one.advance(1, 2.0)
+        c0 = time.process_time()
+        one.advance(n_ref, 2.0)
+        new_cpu = n_ref / (time.process_time() - c0)
+    finally:
+        numba.set_num_threads(n0)
+    print(f"fig4 cell, CPU time, one core each: reference {ref_cpu:.3f} sweeps/s, new {new_cpu:.3f} sweeps/s")
+    print(f"fig4_cell_speedup_per_core {new_cpu / ref_cpu:.3f}")
     C = args.fig4_chains
     cs = ts_fast.ChainSet(d4, np.tile(d4.xi_star, (C, 1)), p, "distinct", seed=4)
     cs.advance(1, 2.0)
