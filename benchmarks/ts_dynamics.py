@@ -65,6 +65,10 @@ def main(argv=None) -> int:
     ap.add_argument("--T", type=float, default=2.0)
     ap.add_argument("--sweeps", type=int, default=40)
     ap.add_argument("--naive-trials", type=int, default=4)
+    ap.add_argument("--fig4-sweeps", type=int, default=4,
+                    help="sweeps per chain timed for fig4_cell_speedup (issue 11)")
+    ap.add_argument("--fig4-chains", type=int, default=16,
+                    help="chains of the new path for fig4_cell_speedup (issue 11)")
     args = ap.parse_args(argv)
     p, N = 3, args.N
     M = tsm.n_examples(args.alpha, N, p)
@@ -104,7 +108,80 @@ def main(argv=None) -> int:
     print(f"measured single-thread streaming-read bandwidth: {bw / 1e9:.3f} GB/s")
     print("timings are CPU time on a shared machine (other jobs may be running)")
     print(f"bandwidth_ratio {eff / bw:.4f}")
+    bitpacked_section(args, bw)  # issue 11 (separate section below)
     return 0
+
+
+# --------------------------------------------------------------------------- issue 11
+def bitpacked_section(args, bw: float) -> None:
+    """Issue 11: the bit-packed multi-chain kernel (:mod:`montecarlo.ts_fast`).
+
+    * ``bandwidth_ratio_bitpacked``: same definition as ``bandwidth_ratio`` (one byte per
+      example entry per visit, M bytes x visited spins/s, against the single-thread streaming
+      read ``bw``), one chain on ONE thread, CPU time, at the same (N, alpha, T) as above.
+    * ``fig4_cell_speedup_per_core``: the same cell, one chain on one thread, CPU time, over
+      the reference (CPU time): what each core contributes whatever the load.
+    * ``fig4_cell_speedup``: chain-sweeps/s of the new path (``--fig4-chains`` chains on
+      every numba thread, wall time) over the reference kernel (one chain, wall time), both
+      at p = 3, N = 512, alpha = 9 (M = 393216), T = T* = 2, planted start, same data.
+    """
+    import numba
+
+    from hopfield_phases.montecarlo import ts_fast
+
+    p, N, T = 3, args.N, args.T
+    M = tsm.n_examples(args.alpha, N, p)
+    data = ts_fast.sample_teacher_packed(N, p, 2.0, M, seed=1)
+    n0 = numba.get_num_threads()
+    numba.set_num_threads(1)
+    try:
+        cs = ts_fast.ChainSet(data, data.xi_star[None, :], p, "distinct", seed=3)
+        cs.advance(1, T)
+        t0 = time.process_time()
+        cs.advance(args.sweeps, T)
+        dt = time.process_time() - t0
+    finally:
+        numba.set_num_threads(n0)
+    fast1 = args.sweeps / dt
+    eff = M * fast1 * N
+    print(f"bit-packed kernel, 1 chain, 1 thread: {fast1:.3f} sweeps/s ({args.sweeps} sweeps in {dt:.2f} s CPU)")
+    print(f"effective bandwidth (bit-packed, M bytes x {fast1 * N:.0f} visits/s): {eff / 1e9:.3f} GB/s")
+    print(f"bandwidth_ratio_bitpacked {eff / bw:.4f}")
+
+    # fig4 cell: p = 3, N = 512, alpha = 9, T = 2
+    N4 = 512
+    M4 = tsm.n_examples(9.0, N4, p)
+    d4 = ts_fast.sample_teacher_packed(N4, p, 2.0, M4, seed=11)
+    ex = ts_fast.unpack_examples(d4.bits, M4)
+    ref = tsm.StudentChain(np.asfortranarray(ex), d4.xi_star, d4.xi_star, p, "distinct", seed=3)
+    del ex
+    ref.advance(1, 2.0)
+    n_ref = max(2, args.fig4_sweeps)
+    t0, c0 = time.perf_counter(), time.process_time()
+    ref.advance(n_ref, 2.0)
+    ref_rate = n_ref / (time.perf_counter() - t0)
+    ref_cpu = n_ref / (time.process_time() - c0)
+    del ref
+    numba.set_num_threads(1)
+    try:
+        one = ts_fast.ChainSet(d4, d4.xi_star[None, :], p, "distinct", seed=5)
+        one.advance(1, 2.0)
+        c0 = time.process_time()
+        one.advance(n_ref, 2.0)
+        new_cpu = n_ref / (time.process_time() - c0)
+    finally:
+        numba.set_num_threads(n0)
+    print(f"fig4 cell, CPU time, one core each: reference {ref_cpu:.3f} sweeps/s, new {new_cpu:.3f} sweeps/s")
+    print(f"fig4_cell_speedup_per_core {new_cpu / ref_cpu:.3f}")
+    C = args.fig4_chains
+    cs = ts_fast.ChainSet(d4, np.tile(d4.xi_star, (C, 1)), p, "distinct", seed=4)
+    cs.advance(1, 2.0)
+    t0 = time.perf_counter()
+    cs.advance(args.fig4_sweeps, 2.0)
+    new_rate = C * args.fig4_sweeps / (time.perf_counter() - t0)
+    print(f"fig4 cell p=3 N={N4} alpha=9 M={M4} T=2: reference {ref_rate:.3f} sweeps/s (1 chain), "
+          f"new {new_rate:.3f} chain-sweeps/s ({C} chains, {numba.get_num_threads()} threads), wall time")
+    print(f"fig4_cell_speedup {new_rate / ref_rate:.3f}")
 
 
 if __name__ == "__main__":

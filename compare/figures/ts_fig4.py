@@ -1,0 +1,200 @@
+"""``ts-fig4``: the teacher-student paper's Fig. 4, q*(T) on the Nishimori line (T = T*),
+p = 3, alpha = 3, 6, 9, 20, RS theory against Monte Carlo (teacher_student_paper_code.md,
+"Their figures" item 4; teacher_student_theory.md Sec. 4, 12).
+
+Simulation (``montecarlo.ts_tempering.fig4_task`` through ``montecarlo.sweep.run_sweep``,
+cached and resumable): per temperature ONE exact-teacher data set at the largest load, every
+smaller load a prefix of it; ``chains`` planted (retrieval branch) and ``chains`` random
+(paramagnetic branch) starts per load, run in parallel on one shared bit-packed copy of the
+examples (``montecarlo.ts_fast``) until the standard error of q* is <= ``target_se`` with
+agreeing first/second halves, or the sweep budget is spent (status in the table).
+
+Theory (``theory.teacher_student``): RS with lambda = alpha/T^2 and mu = r lambda (doc Sec. 12
+(a)-(c)): N = infinity (r = 1), the exact finite-N coupling r_N, and the realised coupling
+r_sample of each data set.  Two branches: 'local' = the retrieval solution reached from
+(q, q*) = (1, 1) where it exists (the planted chains' branch), 'global' = the RS state of larger
+free entropy, retrieval or paramagnet (q* = 0).
+
+Sizes: tiny (N = 48, seconds), quick (N = 128, 6 temperatures, minutes), paper (N = 512, 20
+temperatures in [1, 3], 16 chains per start, target s.e. 0.005).
+
+``NAME.csv``: ``panel`` (alpha), ``series`` (planted, random, local, global), ``kind`` (mc,
+theory_inf, theory_rN, theory_rsample), ``x`` (T), ``y`` (q*), ``yerr`` (s.e.), and for mc rows
+``tau_max, sweeps, status, half_z, equilibrated, r_sample, r_N, frac_retrieved`` (fraction of
+chains whose mean q* > 1/2: random starts that split between branches show metastability).
+
+Physics note: below the teacher's T*_c(3) the exact teacher is aligned (doc Sec. 2, 6), so at
+the low-T end of [1, 3] the examples are close to xi* (the paper's Monte Carlo teacher, sampled
+by Monte Carlo, stays misaligned there; teacher_student_paper_code.md).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from ..plotting import new_figure
+from . import Figure, FigureOutput
+from . import _common as C
+
+NAME = "ts-fig4"
+P = 3
+ALPHAS = [3.0, 6.0, 9.0, 20.0]
+SIZES = {
+    "tiny": dict(N=48, alphas=[3.0, 9.0], temperatures=[1.2, 2.5], chains=4, target_se=0.02,
+                 max_sweeps=60, min_sweeps=20, batch=10, fine=12),
+    "quick": dict(N=128, alphas=ALPHAS, temperatures=[1.0, 1.4, 1.8, 2.2, 2.6, 3.0], chains=16,
+                  target_se=0.005, max_sweeps=400, min_sweeps=60, batch=30, fine=60),
+    "paper": dict(N=512, alphas=ALPHAS, temperatures=list(np.round(np.linspace(1.0, 3.0, 20), 6)),
+                  chains=16, target_se=0.005, max_sweeps=3000, min_sweeps=90, batch=30, fine=120),
+}
+STARTS = ("planted", "random")
+
+
+def grid(size: str) -> list[dict]:
+    s = SIZES[size]
+    return [dict(p=P, N=s["N"], T=float(T), alphas=[float(a) for a in s["alphas"]],
+                 chains=s["chains"], target_se=s["target_se"], max_sweeps=s["max_sweeps"],
+                 min_sweeps=s["min_sweeps"], batch=s["batch"]) for T in s["temperatures"]]
+
+
+def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
+    from hopfield_phases.montecarlo.ts_tempering import fig4_task
+
+    # one process: the chains of a data set already use every core (numba prange)
+    return C.cached_sweep(fig4_task, grid(size), 1, out_dir, NAME, size, seed, workers=1,
+                          description="ts-fig4: Nishimori-line q*(T), p = 3, planted and random starts")
+
+
+def rs_branches(alpha: float, T: float, r: float = 1.0) -> dict:
+    """RS q* on the Nishimori line T = T* at coupling mu = r lambda (doc Sec. 3.3, 12):
+    'local' (retrieval branch from (1, 1); nan where it does not exist) and 'global' (the state
+    of larger RS free entropy: retrieval or the paramagnet q* = 0)."""
+    from hopfield_phases.theory import teacher_student as tt
+    from hopfield_phases.theory.teacher_student.covariance import for_interaction
+    from hopfield_phases.theory.teacher_student.student import rs_free_entropy
+
+    lam = alpha / T**2
+    mu = r * lam
+    cov = for_interaction(P, "distinct")
+    sol = tt.retrieval_state(lam, mu, cov, guess=(1.0, 1.0))
+    if sol is None or not sol.converged:
+        local = math.nan
+        return dict(local=local, glob=0.0 if sol is None else math.nan)
+    q, qs = float(sol.x[0]), float(sol.x[1])
+    phi_R = rs_free_entropy(lam, mu, q, qs, cov)
+    phi_P = rs_free_entropy(lam, mu, 0.0, 0.0, cov)
+    return dict(local=qs, glob=qs if phi_R > phi_P else 0.0)
+
+
+def reduce(sim_rows, size: str, seed: int):
+    from hopfield_phases.compare import agreement as ag
+    from hopfield_phases.montecarlo.ts_tempering import alpha_key
+
+    s = SIZES[size]
+    rows, agreement = [], []
+    sim_rows = sorted(sim_rows, key=lambda r: r["T"])
+    for alpha in s["alphas"]:
+        k = alpha_key(alpha)
+        for r in sim_rows:
+            T = float(r["T"])
+            rs = float(r[f"r_sample_{k}"])
+            for st in STARTS:
+                q, e = float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
+                rows.append(dict(panel=alpha, series=st, kind="mc", x=T, y=q, yerr=e,
+                                 tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
+                                 status=r[f"status_{st}_{k}"], half_z=r[f"half_z_{st}_{k}"],
+                                 equilibrated=r[f"equil_{st}_{k}"], r_sample=rs, r_N=r["r_N"],
+                                 frac_retrieved=r[f"frac_retrieved_{st}_{k}"]))
+            th = {name: rs_branches(alpha, T, rr) for name, rr in
+                  (("inf", 1.0), ("rN", float(r["r_N"])), ("rsample", rs))}
+            for name in ("rN", "rsample"):
+                for br, key in (("local", "local"), ("global", "glob")):
+                    rows.append(dict(panel=alpha, series=br, kind=f"theory_{name}", x=T,
+                                     y=th[name][key], yerr=math.nan))
+            # planted chains follow the retrieval (local) branch; random chains the paramagnet
+            # q* = 0, locally stable for every lambda at p >= 3 (doc Sec. 12, observation 3)
+            for st in STARTS:
+                q, e = float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
+                if st == "planted":
+                    pred, br = th["rsample"]["local"], "RS local (retrieval) branch at r_sample"
+                    if not math.isfinite(pred):  # no retrieval branch: the planted chains melt
+                        pred, br = th["rsample"]["glob"], "RS global branch at r_sample"
+                else:
+                    pred, br = 0.0, "paramagnet q* = 0"
+                agreement.append(ag.agreement_row(
+                    f"q* alpha={alpha:g} T={T:g} ({st})", q, q - e, q + e, pred, br,
+                    alpha=alpha, T=T, N=s["N"], global_rsample=th["rsample"]["glob"],
+                    local_inf=th["inf"]["local"], global_inf=th["inf"]["glob"],
+                    se=e, tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
+                    status=r[f"status_{st}_{k}"], frac_retrieved=r[f"frac_retrieved_{st}_{k}"],
+                    method=f"{s['chains']} chains per start, s.e. over chains"))
+        C.log(f"theory: RS branches at alpha = {alpha:g}")
+        for T in np.linspace(min(s["temperatures"]), max(s["temperatures"]), s["fine"]):
+            b = rs_branches(alpha, float(T), 1.0)
+            rows.append(dict(panel=alpha, series="local", kind="theory_inf", x=float(T),
+                             y=b["local"], yerr=math.nan))
+            rows.append(dict(panel=alpha, series="global", kind="theory_inf", x=float(T),
+                             y=b["glob"], yerr=math.nan))
+    return rows, agreement
+
+
+def draw(rows, params=None):
+    panels = sorted({float(r["panel"]) for r in rows})
+    n = len(panels)
+    fig, axes = new_figure(1, n, figsize=(3.0 * n, 3.2), sharey=True, squeeze=False)
+    for ax, alpha in zip(axes[0], panels):
+        sel = [r for r in rows if float(r["panel"]) == alpha]
+        x, y, _ = C.series(sel, series="global", kind="theory_inf")
+        ax.plot(x, y, "k-", lw=1.2, label="RS global (N=inf)")
+        x, y, _ = C.series(sel, series="local", kind="theory_inf")
+        ax.plot(x, y, "k--", lw=1.0, label="RS local/retrieval (N=inf)")
+        x, y, _ = C.series(sel, series="local", kind="theory_rN")
+        ax.plot(x, y, ":", color="C2", lw=1.0, label=r"RS local, $r_N$")
+        x, y, _ = C.series(sel, series="local", kind="theory_rsample")
+        ax.plot(x, y, "x", color="C3", ms=4, label=r"RS local, $r_{sample}$")
+        x, y, e = C.series(sel, series="planted", kind="mc")
+        ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="o", color="C0", ms=4, capsize=2,
+                    label="MC planted")
+        x, y, e = C.series(sel, series="random", kind="mc")
+        ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="s", mfc="none", color="C1", ms=4,
+                    capsize=2, label="MC random")
+        ax.set_title(rf"$\alpha$ = {alpha:g}")
+        ax.set_xlabel(r"$T = T^*$")
+        ax.set_ylim(-0.05, 1.05)
+    axes[0][0].set_ylabel(r"$q^*$")
+    axes[0][-1].legend(loc="upper right", fontsize=6)
+    N = (params or {}).get("N", "")
+    fig.suptitle(f"p = 3 Nishimori line, N = {N}: RS vs Monte Carlo", fontsize=9)
+    fig.tight_layout()
+    return fig
+
+
+def parameters_of(size: str) -> dict:
+    s = dict(SIZES[size])
+    s["temperatures"] = [float(t) for t in s["temperatures"]]
+    return dict(size=size, p=P, teacher_interaction="literal", interaction="distinct", **s)
+
+
+def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None) -> FigureOutput:
+    files, agreement = C.build_simulation_figure(
+        NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
+        parameters=lambda: parameters_of(size),
+        plot_description="ts-fig4: q*(T = T*) for p = 3, MC (planted/random) and RS branches "
+                         "(N = inf, r_N, r_sample)",
+        agreement_description="ts-fig4: MC q* against RS at the realised coupling",
+        from_csv=from_csv, workers=workers)
+    devs = [abs(a["simulation"] - a["theory"]) for a in agreement
+            if math.isfinite(a["simulation"]) and math.isfinite(a["theory"])]
+    worst = max(devs, default=math.nan)
+    return FigureOutput(files=files, agreement=agreement,
+                        summary=f"{NAME}: {len(agreement)} cells" + (
+                            f", max |MC - RS(r_sample)| = {worst:.3g}" if agreement else ""))
+
+
+FIGURE = Figure(name=NAME, help="[TS] Fig. 4: q*(T) on the Nishimori line, p = 3, alpha = 3, 6, 9, 20 "
+                "(bit-packed multi-chain MC, RS global/local branches with r_N, r_sample)",
+                build=build, order=85, add_arguments=C.add_from_csv_argument,
+                options_from_args=C.options_from_args)

@@ -1,0 +1,309 @@
+"""Multi-chain, multi-temperature teacher-student runs on one data set, equilibration built in.
+
+Physics: teacher_student_theory.md Sec. 12 (MC protocol: planted and random starts, means over
+the last 2/3 of the sweeps); the kernel is :mod:`montecarlo.ts_fast`.
+
+* :func:`chain_statistics` - per chain tau_int of q* (Sokal window), the error of the mean
+  over independent chains, and a first-half / second-half agreement test of the measured
+  window.
+* :func:`run_until` - independent chains that extend themselves, batch by batch, until the
+  requested standard error of q* is reached with halves that agree, or a sweep budget is
+  spent; the outcome says which (``status`` "ok" or "unconverged" with a message), never
+  silently.
+* :func:`parallel_tempering` - replica exchange across student temperatures on one data set
+  (temperatures, not configurations, are exchanged; swap of neighbours i, i+1 accepted with
+  probability min(1, exp[(beta_i - beta_{i+1})(H_i - H_{i+1})]), which keeps the product of
+  the Boltzmann laws stationary), with the exchange rate of every neighbouring pair.
+* :func:`fig4_task` - one Nishimori-line temperature of the paper's Fig. 4 for
+  :func:`montecarlo.sweep.run_sweep`: ONE data set drawn at the largest load, every smaller
+  load a prefix of it (alpha = 3 inside alpha = 9 at the same T*), planted and random starts
+  run together as one set of parallel chains.
+
+This module never imports ``theory``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from hopfield_phases._core.results import OK, UNCONVERGED, ResultContract
+from . import teacher_sampling as tsamp
+from .teacher_student import _seed_sequence, n_examples
+from . import rng as xrng
+from .ts_fast import SIGN_LUT, ChainSet, PackedData, _pt_kernel, sample_teacher_packed
+
+try:  # chain statistics may live in montecarlo.statistics (re-exported by teacher_student)
+    from .teacher_student import tau_int as _tau_int
+except ImportError:  # pragma: no cover - depends on the merge order
+    from .teacher_student import integrated_autocorrelation_time as _tau_int
+
+__all__ = ["chain_statistics", "RunResult", "run_until", "initial_states", "PTResult",
+           "parallel_tempering", "exchange_probability", "fig4_task", "alpha_key"]
+
+KEEP = 2.0 / 3.0
+
+
+# --------------------------------------------------------------------------- statistics
+def chain_statistics(q, keep: float = KEEP, z_halves: float = 4.0) -> dict:
+    """Statistics of q* from C independent chains, q of shape (C, n), over the last ``keep``.
+
+    mean : grand mean; se : error of the mean, the larger of (a) the spread of the C chain
+    means / sqrt(C) (needs C >= 2) and (b) the pooled tau-based error
+    sqrt(mean_c var_c 2 tau_c / n) / sqrt(C); tau_int : per chain (sweeps); halves : the
+    measured window cut in two, z = |mean_1 - mean_2| / sqrt(se_1^2 + se_2^2) (each from the
+    chain spread); equilibrated : z < z_halves and n >= 10 max tau.
+    """
+    q = np.atleast_2d(np.asarray(q, dtype=float))
+    C, n = q.shape
+    n_keep = max(2, int(math.ceil(keep * n)))
+    w = q[:, n - n_keep:]
+    means = w.mean(axis=1)
+    taus = np.array([_tau_int(w[c]) for c in range(C)])
+    taus_f = np.where(np.isfinite(taus), taus, 0.5)
+    var = w.var(axis=1)
+    se_tau = math.sqrt(float(np.mean(var * 2 * taus_f / n_keep)) / C)
+    se_spread = float(means.std(ddof=1) / math.sqrt(C)) if C >= 2 else float("nan")
+    se = max(se_tau, se_spread) if C >= 2 else se_tau
+    h = n_keep // 2
+    m1, m2 = w[:, :h].mean(axis=1), w[:, h:].mean(axis=1)
+
+    def _se(v):
+        return float(v.std(ddof=1) / math.sqrt(C)) if C >= 2 else float("nan")
+
+    s12 = math.hypot(_se(m1), _se(m2))
+    diff = float(m2.mean() - m1.mean())
+    z = abs(diff) / s12 if s12 > 0 else (0.0 if diff == 0 else float("inf"))
+    tau_max = float(np.nanmax(taus)) if np.isfinite(taus).any() else float("nan")
+    equil = bool(z < z_halves and (not math.isfinite(tau_max) or n_keep >= 10 * tau_max))
+    return dict(mean=float(means.mean()), se=se, se_spread=se_spread, se_tau=se_tau,
+                std=float(w.std()), tau_int=taus, tau_max=tau_max,
+                tau_mean=float(np.nanmean(taus)) if np.isfinite(taus).any() else float("nan"),
+                half_diff=diff, half_z=z, equilibrated=equil, n_measured=n_keep, chains=C)
+
+
+# --------------------------------------------------------------------------- self-extending run
+@dataclass(kw_only=True)
+class RunResult(ResultContract):
+    """Outcome of :func:`run_until`: one entry of ``groups`` per group of chains.
+
+    groups[g] : :func:`chain_statistics` of q* plus m (mean max_a |X_a|/N), energy (per spin)
+    and acceptance of group g; sweeps : sweeps done; series : per-sweep (C, sweeps) arrays.
+    status "ok": every group reached se <= target_se with its halves agreeing; otherwise
+    "unconverged" and ``message`` says which group failed and why.  ``iterations`` = batches.
+    """
+
+    sweeps: int = 0
+    groups: list = field(default_factory=list)
+    series: dict | None = None
+
+
+def run_until(chains: ChainSet, T, *, target_se=0.005, max_sweeps=2000, min_sweeps=60,
+              batch=30, groups=None, keep=KEEP) -> RunResult:
+    """Run the chains until each group's q* has standard error <= target_se (and agreeing
+    halves, at least ``min_sweeps`` sweeps), or ``max_sweeps`` are done; reported either way.
+
+    groups : list of index arrays (chains that share a start); default: all chains.
+    """
+    target_se = float(target_se)
+    if not target_se > 0:
+        raise ValueError(f"target_se must be > 0, got {target_se!r}")
+    max_sweeps = tsamp.check_positive_int("max_sweeps", max_sweeps)
+    min_sweeps = tsamp.check_positive_int("min_sweeps", min_sweeps)
+    batch = tsamp.check_positive_int("batch", batch)
+    C = chains.C
+    groups = [np.arange(C)] if groups is None else [np.asarray(g, dtype=np.int64) for g in groups]
+    out = dict(q_star=np.empty((C, max_sweeps)), energy=np.empty((C, max_sweeps)),
+               m=np.empty((C, max_sweeps)), accepted=np.empty((C, max_sweeps), np.int64),
+               codes=np.empty((C, 0), np.int64))
+    done, it = 0, 0
+    while True:
+        n = min(max(batch, min_sweeps - done) if done < min_sweeps else batch, max_sweeps - done)
+        chains.advance(n, T, out=out, offset=done)
+        done += n
+        it += 1
+        stats = _group_stats(out, done, groups, chains.N, keep)
+        bad = [i for i, s in enumerate(stats) if not (s["se"] <= target_se and s["equilibrated"])]
+        if (done >= min_sweeps and not bad) or done >= max_sweeps:
+            break
+    series = {k: v[:, :done] for k, v in out.items() if k != "codes"}
+    if bad:
+        why = "; ".join(f"group {i}: se {stats[i]['se']:.4g} (target {target_se:g}), halves z "
+                        f"{stats[i]['half_z']:.2f}, tau_max {stats[i]['tau_max']:.3g}" for i in bad)
+        return RunResult(status=UNCONVERGED, message=f"sweep budget {max_sweeps} spent: {why}",
+                         iterations=it, residual=max(stats[i]["se"] for i in bad), sweeps=done,
+                         groups=stats, series=series)
+    return RunResult(status=OK, message=f"se <= {target_se:g} with agreeing halves after {done} sweeps",
+                     iterations=it, residual=max(s["se"] for s in stats), sweeps=done,
+                     groups=stats, series=series)
+
+
+def _group_stats(out, done, groups, N, keep):
+    res = []
+    n_keep = max(2, int(math.ceil(keep * done)))
+    for g in groups:
+        s = chain_statistics(out["q_star"][g, :done], keep)
+        s["m"] = float(out["m"][g, done - n_keep:done].mean())
+        s["energy"] = float(out["energy"][g, done - n_keep:done].mean())
+        s["acceptance"] = float(out["accepted"][g, :done].sum()) / (len(g) * done * N)
+        res.append(s)
+    return res
+
+
+def initial_states(start: str, xi_star, n: int, rng: np.random.Generator) -> np.ndarray:
+    """(n, N) int8 initial configurations: 'planted' (xi*) or 'random' (uniform)."""
+    N = xi_star.shape[0]
+    if start == "planted":
+        return np.tile(np.asarray(xi_star, dtype=np.int8), (n, 1))
+    if start == "random":
+        return (2 * rng.integers(0, 2, size=(n, N)) - 1).astype(np.int8)
+    raise ValueError(f"start must be 'planted' or 'random', got {start!r}")
+
+
+# --------------------------------------------------------------------------- parallel tempering
+def exchange_probability(beta_i, beta_j, E_i, E_j) -> float:
+    """Replica-exchange acceptance min(1, exp[(beta_i - beta_j)(E_i - E_j)]) (total energies)."""
+    x = (beta_i - beta_j) * (E_i - E_j)
+    return 1.0 if x >= 0 else math.exp(x)
+
+
+@dataclass(kw_only=True)
+class PTResult(ResultContract):
+    """Outcome of :func:`parallel_tempering`.
+
+    temperatures (R,); q_star, energy (per spin), m : (ladders, R, sweeps) per temperature
+    (the chain holding that temperature at each sweep); exchange_rate (R-1,) accepted /
+    proposed swaps of each neighbouring pair; attempts (R-1,); stats : per temperature
+    :func:`chain_statistics` of q* over the ladders; codes (ladders, R, sweeps) when recorded.
+    """
+
+    temperatures: np.ndarray
+    q_star: np.ndarray
+    energy: np.ndarray
+    m: np.ndarray
+    exchange_rate: np.ndarray
+    attempts: np.ndarray
+    stats: list = field(default_factory=list)
+    codes: np.ndarray | None = None
+
+
+def parallel_tempering(data: PackedData, temperatures, n_sweeps, *, ladders=1, start="planted",
+                       swap_every=1, interaction="distinct", seed=0, record_states=False,
+                       xi0=None) -> PTResult:
+    """Replica exchange over student ``temperatures`` (increasing) on one data set.
+
+    ``ladders`` independent ladders (R chains each) run in parallel.  Every ``swap_every``
+    sweeps, alternately the even and the odd neighbouring pairs (i, i+1) of every ladder
+    propose to exchange temperatures with probability :func:`exchange_probability`.
+    Seeds: children 0, 1, 2 of ``SeedSequence(seed)`` give the starts, the chains' dynamics
+    and the exchange decisions; the result does not depend on the number of threads.
+    """
+    Ts = np.asarray(temperatures, dtype=float)
+    if Ts.ndim != 1 or Ts.size < 2 or np.any(np.diff(Ts) <= 0) or np.any(Ts <= 0):
+        raise ValueError(f"temperatures must be >= 2 increasing positive values, got {temperatures!r}")
+    n_sweeps = tsamp.check_positive_int("n_sweeps", n_sweeps)
+    swap_every = tsamp.check_positive_int("swap_every", swap_every)
+    ladders = tsamp.check_positive_int("ladders", ladders)
+    R = Ts.size
+    ss_start, ss_dyn, ss_swap = _seed_sequence(seed).spawn(3)
+    if xi0 is None:
+        xi0 = initial_states(start, data.xi_star, ladders * R, np.random.default_rng(ss_start))
+    chains = ChainSet(data, xi0, data.p, interaction, seed=ss_dyn)
+    C = chains.C
+    if C != ladders * R:
+        raise ValueError(f"xi0 must hold ladders * len(temperatures) = {ladders * R} rows")
+    raw = dict(q=np.empty((C, n_sweeps)), e=np.empty((C, n_sweeps)), m=np.empty((C, n_sweeps)),
+               acc=np.empty((C, n_sweeps), np.int64),
+               codes=np.empty((C, n_sweeps if record_states else 0), np.int64))
+    if record_states and data.N > 62:
+        raise ValueError("record_states needs N <= 62")
+    tmap = np.empty((n_sweeps, C), np.int64)
+    acc = np.zeros(R - 1, np.int64)
+    att = np.zeros(R - 1, np.int64)
+    _pt_kernel(data.bits, chains.M, chains.colsum, SIGN_LUT, chains.L, chains.cA, chains.cB,
+               chains.fast3, chains.scale, 1.0 / Ts, ladders, chains.xi, data.xi_star, chains.X,
+               chains.st, chains.rstates, chains.orders, xrng.new_state(ss_swap), swap_every,
+               raw["q"], raw["e"], raw["m"], raw["acc"], raw["codes"], tmap, acc, att)
+    # per temperature: the chain holding temperature i of ladder l at sweep s
+    lad = np.arange(C) // R
+    q = np.empty((ladders, R, n_sweeps))
+    e = np.empty((ladders, R, n_sweeps))
+    m = np.empty((ladders, R, n_sweeps))
+    codes = np.empty((ladders, R, n_sweeps), np.int64) if record_states else None
+    cols = np.arange(n_sweeps)
+    for c in range(C):
+        ti = tmap[:, c]
+        q[lad[c], ti, cols] = raw["q"][c]
+        e[lad[c], ti, cols] = raw["e"][c]
+        m[lad[c], ti, cols] = raw["m"][c]
+        if record_states:
+            codes[lad[c], ti, cols] = raw["codes"][c]
+    rate = np.where(att > 0, acc / np.maximum(att, 1), np.nan)
+    stats = [chain_statistics(q[:, i, :]) for i in range(R)]
+    return PTResult(temperatures=Ts, q_star=q, energy=e, m=m, exchange_rate=rate, attempts=att,
+                    stats=stats, codes=codes, iterations=n_sweeps,
+                    message=f"{n_sweeps} sweeps, {ladders} ladder(s) of {R} temperatures")
+
+
+# --------------------------------------------------------------------------- Fig. 4 task
+def alpha_key(alpha) -> str:
+    """Column suffix of a load: 3 -> 'a3', 2.5 -> 'a2p5'."""
+    return "a" + f"{float(alpha):g}".replace(".", "p").replace("-", "m")
+
+
+def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
+    """One Nishimori-line temperature T = T* of the paper's Fig. 4 (for ``run_sweep``).
+
+    params : p, N, T (= T*), alphas (list), chains (per start), target_se, max_sweeps,
+    min_sweeps, batch; optional teacher_interaction ('literal'), interaction ('distinct').
+    One data set of M(max alpha) exact teacher examples (child 0 of ``seed``); every alpha
+    uses its first M(alpha) examples.  Per alpha and start ('planted', 'random'), ``chains``
+    chains run in parallel (children of child 1) until their q* reaches target_se with
+    agreeing halves, or max_sweeps (:func:`run_until`; status per start).
+
+    Columns, per alpha key k (:func:`alpha_key`) and start s in (planted, random):
+    M_k, r_sample_k, q_s_k, se_s_k, tau_max_s_k, tau_mean_s_k, half_z_s_k, equil_s_k,
+    m_s_k, acc_s_k, sweeps_s_k, status_s_k, frac_retrieved_s_k; plus r_N.
+    """
+    p, N, T = int(params["p"]), int(params["N"]), float(params["T"])
+    alphas = sorted(float(a) for a in params["alphas"])
+    C = int(params.get("chains", 16))
+    teacher_interaction = params.get("teacher_interaction", "literal")
+    interaction = params.get("interaction", "distinct")
+    ss_data, ss_dyn = seed.spawn(2)
+    Ms = [n_examples(a, N, p) for a in alphas]
+    data = sample_teacher_packed(N, p, T, max(Ms), seed=ss_data, interaction=teacher_interaction)
+    row = {"r_N": data.r_N()}
+    for alpha, M, ss in zip(alphas, Ms, ss_dyn.spawn(len(alphas))):
+        k = alpha_key(alpha)
+        d = data.prefix(M)
+        row[f"M_{k}"] = M
+        row[f"r_sample_{k}"] = d.r_sample()
+        for s, ss_s in zip(("planted", "random"), ss.spawn(2)):
+            ss_start, ss_chain = ss_s.spawn(2)
+            xi0 = initial_states(s, d.xi_star, C, np.random.default_rng(ss_start))
+            chains = ChainSet(d, xi0, p, interaction, seed=ss_chain)
+            res = run_until(chains, T, target_se=float(params.get("target_se", 0.005)),
+                            max_sweeps=int(params.get("max_sweeps", 2000)),
+                            min_sweeps=int(params.get("min_sweeps", 60)),
+                            batch=int(params.get("batch", 30)))
+            g = res.groups[0]
+            row[f"q_{s}_{k}"] = g["mean"]
+            row[f"se_{s}_{k}"] = g["se"]
+            row[f"tau_max_{s}_{k}"] = g["tau_max"]
+            row[f"tau_mean_{s}_{k}"] = g["tau_mean"]
+            row[f"half_z_{s}_{k}"] = g["half_z"]
+            row[f"equil_{s}_{k}"] = bool(g["equilibrated"])
+            row[f"m_{s}_{k}"] = g["m"]
+            row[f"acc_{s}_{k}"] = g["acceptance"]
+            row[f"sweeps_{s}_{k}"] = res.sweeps
+            row[f"status_{s}_{k}"] = res.status
+            # chains on the retrieval branch (mean q* of the measured window > 1/2): a random
+            # start that splits between branches is metastability, not a lack of sweeps
+            q = res.series["q_star"]
+            n_keep = max(2, int(math.ceil(KEEP * q.shape[1])))
+            row[f"frac_retrieved_{s}_{k}"] = float(np.mean(q[:, -n_keep:].mean(axis=1) > 0.5))
+        del chains
+    return row
