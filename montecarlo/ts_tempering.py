@@ -3,7 +3,7 @@
 Physics: teacher_student_theory.md Sec. 12 (MC protocol: planted and random starts, means over
 the last 2/3 of the sweeps); the kernel is :mod:`montecarlo.ts_fast`.
 
-* :func:`chain_statistics` - per chain tau_int of q* (Sokal window), the error of the mean
+* :func:`chain_statistics` - per chain tau_int of q* (emcee estimator, 1 + 2 sum rho), the error of the mean
   over independent chains, and a first-half / second-half agreement test of the measured
   window.
 * :func:`run_until` - independent chains that extend themselves, batch by batch, until the
@@ -35,10 +35,12 @@ from .teacher_student import _seed_sequence, n_examples
 from . import rng as xrng
 from .ts_fast import SIGN_LUT, ChainSet, PackedData, _pt_kernel, sample_teacher_packed
 
-try:  # chain statistics may live in montecarlo.statistics (re-exported by teacher_student)
-    from .teacher_student import tau_int as _tau_int
-except ImportError:  # pragma: no cover - depends on the merge order
-    from .teacher_student import integrated_autocorrelation_time as _tau_int
+from .statistics import integrated_time
+
+
+def _tau_int(x) -> float:
+    """tau_int = 1 + 2 sum_t rho(t) (emcee's convention, :mod:`montecarlo.statistics`)."""
+    return integrated_time(x, warn=False)
 
 __all__ = ["chain_statistics", "RunResult", "run_until", "initial_states", "PTResult",
            "parallel_tempering", "exchange_probability", "fig4_task", "alpha_key"]
@@ -52,9 +54,11 @@ def chain_statistics(q, keep: float = KEEP, z_halves: float = 4.0) -> dict:
 
     mean : grand mean; se : error of the mean, the larger of (a) the spread of the C chain
     means / sqrt(C) (needs C >= 2) and (b) the pooled tau-based error
-    sqrt(mean_c var_c 2 tau_c / n) / sqrt(C); tau_int : per chain (sweeps); halves : the
+    sqrt(mean_c var_c tau_c / n) / sqrt(C); tau_int : per chain (sweeps; 1 + 2 sum rho, the
+    convention of :mod:`montecarlo.statistics`); halves : the
     measured window cut in two, z = |mean_1 - mean_2| / sqrt(se_1^2 + se_2^2) (each from the
-    chain spread); equilibrated : z < z_halves and n >= 10 max tau.
+    chain spread); equilibrated : z < z_halves and n >= 5 max tau_int (= 10 in Sokal's
+    1/2 + sum rho convention).
     """
     q = np.atleast_2d(np.asarray(q, dtype=float))
     C, n = q.shape
@@ -62,9 +66,9 @@ def chain_statistics(q, keep: float = KEEP, z_halves: float = 4.0) -> dict:
     w = q[:, n - n_keep:]
     means = w.mean(axis=1)
     taus = np.array([_tau_int(w[c]) for c in range(C)])
-    taus_f = np.where(np.isfinite(taus), taus, 0.5)
+    taus_f = np.where(np.isfinite(taus), taus, 1.0)
     var = w.var(axis=1)
-    se_tau = math.sqrt(float(np.mean(var * 2 * taus_f / n_keep)) / C)
+    se_tau = math.sqrt(float(np.mean(var * taus_f / n_keep)) / C)
     se_spread = float(means.std(ddof=1) / math.sqrt(C)) if C >= 2 else float("nan")
     se = max(se_tau, se_spread) if C >= 2 else se_tau
     h = n_keep // 2
@@ -77,7 +81,7 @@ def chain_statistics(q, keep: float = KEEP, z_halves: float = 4.0) -> dict:
     diff = float(m2.mean() - m1.mean())
     z = abs(diff) / s12 if s12 > 0 else (0.0 if diff == 0 else float("inf"))
     tau_max = float(np.nanmax(taus)) if np.isfinite(taus).any() else float("nan")
-    equil = bool(z < z_halves and (not math.isfinite(tau_max) or n_keep >= 10 * tau_max))
+    equil = bool(z < z_halves and (not math.isfinite(tau_max) or n_keep >= 5 * tau_max))
     return dict(mean=float(means.mean()), se=se, se_spread=se_spread, se_tau=se_tau,
                 std=float(w.std()), tau_int=taus, tau_max=tau_max,
                 tau_mean=float(np.nanmean(taus)) if np.isfinite(taus).any() else float("nan"),

@@ -227,10 +227,10 @@ def test_chain_statistics_ar1_and_drift():
     for t in range(1, n):
         x[:, t] = rho * x[:, t - 1] + eps[:, t]
     s = tt.chain_statistics(x)
-    tau = (1 + rho) / (2 * (1 - rho))  # 4.5
+    tau = (1 + rho) / (1 - rho)  # 9 (tau_int = 1 + 2 sum rho)
     assert np.median(s["tau_int"]) == pytest.approx(tau, rel=0.2)
     sd = math.sqrt(1 / (1 - rho**2))
-    assert s["se"] == pytest.approx(sd * math.sqrt(2 * tau / (C * s["n_measured"])), rel=0.35)
+    assert s["se"] == pytest.approx(sd * math.sqrt(tau / (C * s["n_measured"])), rel=0.35)
     assert s["equilibrated"]
     drift = x + np.linspace(0, 3, n)[None, :]  # not stationary: halves disagree
     assert not tt.chain_statistics(drift)["equilibrated"]

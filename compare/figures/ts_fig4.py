@@ -18,7 +18,7 @@ free entropy, retrieval or paramagnet (q* = 0).
 Sizes: tiny (N = 48, seconds), quick (N = 128, 6 temperatures, minutes), paper (N = 512, 20
 temperatures in [1, 3], 16 chains per start, target s.e. 0.005).
 
-``NAME.csv``: ``panel`` (alpha), ``series`` (planted, random, local, global), ``kind`` (mc,
+``NAME.csv``: ``panel`` (alpha), ``series`` (planted, random, local, global), ``kind`` (simulation,
 theory_inf, theory_rN, theory_rsample), ``x`` (T), ``y`` (q*), ``yerr`` (s.e.), and for mc rows
 ``tau_max, sweeps, status, half_z, equilibrated, r_sample, r_N, frac_retrieved`` (fraction of
 chains whose mean q* > 1/2: random starts that split between branches show metastability).
@@ -103,7 +103,7 @@ def reduce(sim_rows, size: str, seed: int):
             rs = float(r[f"r_sample_{k}"])
             for st in STARTS:
                 q, e = float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
-                rows.append(dict(panel=alpha, series=st, kind="mc", x=T, y=q, yerr=e,
+                rows.append(dict(panel=alpha, series=st, kind="simulation", x=T, y=q, yerr=e,
                                  tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
                                  status=r[f"status_{st}_{k}"], half_z=r[f"half_z_{st}_{k}"],
                                  equilibrated=r[f"equil_{st}_{k}"], r_sample=rs, r_N=r["r_N"],
@@ -155,10 +155,10 @@ def draw(rows, params=None):
         ax.plot(x, y, ":", color="C2", lw=1.0, label=r"RS local, $r_N$")
         x, y, _ = C.series(sel, series="local", kind="theory_rsample")
         ax.plot(x, y, "x", color="C3", ms=4, label=r"RS local, $r_{sample}$")
-        x, y, e = C.series(sel, series="planted", kind="mc")
+        x, y, e = C.series(sel, series="planted", kind="simulation")
         ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="o", color="C0", ms=4, capsize=2,
                     label="MC planted")
-        x, y, e = C.series(sel, series="random", kind="mc")
+        x, y, e = C.series(sel, series="random", kind="simulation")
         ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="s", mfc="none", color="C1", ms=4,
                     capsize=2, label="MC random")
         ax.set_title(rf"$\alpha$ = {alpha:g}")
