@@ -63,6 +63,7 @@ import numpy as np
 
 from . import rng as xrng
 from . import teacher_sampling as ts
+from .resources import check_teacher_student
 
 __all__ = [
     "sample_teacher",
@@ -161,7 +162,7 @@ def sample_teacher(N, p, T_teacher, M, seed=0, interaction="literal"):
     T_teacher = ts.check_temperature("T_teacher", T_teacher, allow_zero=False)
     M = ts.check_positive_int("M", M, minimum=0)
     ts.check_interaction("interaction", interaction)
-    ts.check_size(N, M)
+    check_teacher_student(N, M, kernel=False)
     rng = np.random.default_rng(_seed_sequence(seed))
     xi_star = (2 * rng.integers(0, 2, size=N) - 1).astype(np.int8)
     law = ts.k_law(N, p, T_teacher, interaction)
@@ -582,8 +583,10 @@ def run(p, N, alpha, T, T_teacher, start="planted", sweeps=600, seed=0,
     sweeps = ts.check_positive_int("sweeps", sweeps)
     ts.check_interaction("interaction", interaction)
     ts.check_interaction("teacher_interaction", teacher_interaction)
+    if N < p:
+        raise ValueError(f"N must be >= p = {p} (p distinct sites per interaction), got {N}")
     M = n_examples(alpha, N, p)
-    ts.check_size(N, M)
+    check_teacher_student(N, M, sweeps=sweeps, name="alpha")
     ss = _seed_sequence(seed)
     if data_seed is None:
         data_ss, dyn_ss = ss.spawn(2)

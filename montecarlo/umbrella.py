@@ -48,6 +48,8 @@ from scipy.special import logsumexp
 from . import rng as xrng
 from . import teacher_sampling as ts
 from . import teacher_student as tsm
+from hopfield_phases._core.validation import integer, nonnegative, real
+from .resources import check_teacher_student
 
 __all__ = ["WhamResult", "wham", "bias_reduced", "LandscapeResult", "landscape"]
 
@@ -181,18 +183,22 @@ def landscape(p, N, alpha, T, T_teacher, *, centers=None, k=None, width=0.0, swe
     if centers is None:
         centers = np.linspace(-0.1, 1.0, 23)
     centers = np.asarray(centers, dtype=float)
-    if centers.ndim != 1 or centers.size < 1 or np.any(np.abs(centers) > 1):
+    if centers.ndim != 1 or centers.size < 1 or not np.all(np.abs(centers) <= 1):
         raise ValueError("centers must be a non-empty list of q* values in [-1, 1]")
     if k is None:
         spacing = float(np.min(np.diff(np.sort(centers)))) if centers.size > 1 else 0.1
         k = max(4.0, 1.0 / (N * spacing**2))
-    k = float(k)
+    k = real("k", k)
     if not (k > 0):
         raise ValueError(f"k must be > 0, got {k!r}")
-    if width < 0:
-        raise ValueError(f"width must be >= 0, got {width!r}")
+    width = nonnegative("width", width)
+    alpha = nonnegative("alpha", alpha)
+    n_boot = integer("n_boot", n_boot, minimum=0)
+    block = integer("block", block, minimum=1)
+    if N < p:
+        raise ValueError(f"N must be >= p = {p}, got {N}")
     M = tsm.n_examples(alpha, N, p)
-    ts.check_size(N, M)
+    check_teacher_student(N, M, sweeps=sweeps + equilibration, windows=centers.size, name="alpha")
     ss = tsm._seed_sequence(seed)
     data_ss, dyn_ss = ss.spawn(2)
     if data is None:
