@@ -68,6 +68,7 @@ def emit(rows, args, description: str = "", **extra) -> None:
     if out:
         from hopfield_phases._core.tables import write_table
 
+        check_out_file(out)
         if getattr(args, "format", "csv") == "json":
             raise ValueError("--format json prints the table; --out writes a CSV file: give one of them")
         print(write_table(out, list(rows), command=command_line(), description=description, **extra))
@@ -92,8 +93,21 @@ def add_sweep_arguments(parser, executor: bool = True, quiet: bool = True) -> No
                                  "--executor dask; default: a local dask cluster)")
 
 
+def check_out_file(out) -> None:
+    """Refuse, before any work, a table ``--out`` that is a folder or a ``.json`` name."""
+    from pathlib import Path
+
+    from hopfield_phases._core.tables import sidecar_path
+
+    sidecar_path(out)
+    if Path(out).is_dir():
+        raise IsADirectoryError(f"--out {out} is a folder; tables need a CSV file name")
+
+
 def check_sweep_arguments(args) -> None:
     """Refuse inconsistent sweep options before any work (ValueError naming the option)."""
+    if getattr(args, "out", None):
+        check_out_file(args.out)
     workers = getattr(args, "workers", None)
     if workers is not None and workers < 1:
         raise ValueError(f"--workers must be >= 1, got {workers}")
