@@ -21,7 +21,11 @@ from hopfield_phases._core.validation import check_memory
 
 from . import teacher_sampling as _tsamp
 
-__all__ = ["MAX_SWEEPS", "WORK_LIMIT", "teacher_student_bytes", "check_teacher_student"]
+__all__ = ["MAX_SWEEPS", "MAX_P", "WORK_LIMIT", "teacher_student_bytes", "check_teacher_student"]
+
+#: largest interaction order: the kernel's integer energies (degree-p polynomials in X <= N)
+#: are exact in float64 only while N^p < 2**53, which fails for every useful N beyond p ~ 30.
+MAX_P = 32
 
 #: most sweeps of one chain (per-sweep observables take 40 bytes each).
 MAX_SWEEPS = 10**8
@@ -57,12 +61,19 @@ def teacher_student_bytes(N, M, *, sweeps=0, windows=0, kernel=True) -> dict:
     return parts
 
 
-def check_teacher_student(N, M, *, sweeps=0, windows=0, kernel=True, name="M", what="") -> None:
+def check_teacher_student(N, M, *, sweeps=0, windows=0, kernel=True, name="M", what="",
+                          p=None) -> None:
     """Raise ValueError before a call whose arrays or run time would not fit (see module doc).
 
     ``sweeps``: sweeps per chain (measured + discarded); ``windows``: chains run one after the
     other (umbrella windows; 0 for a single run).  ``name``: the parameter blamed for the
-    memory (the one the caller's user sets, e.g. ``alpha`` for :func:`run`)."""
+    memory (the one the caller's user sets, e.g. ``alpha`` for :func:`run`).  With ``p``
+    given, also ``N >= p`` and ``p <= MAX_P``."""
+    if p is not None:
+        if p > MAX_P:
+            raise ValueError(f"p must be <= {MAX_P} (float64 energies), got {p}")
+        if N < p:
+            raise ValueError(f"N must be >= p = {p} (p distinct sites per interaction), got {N}")
     _tsamp.check_size(N, M)  # the historical 8 GiB cap on the example array itself
     if sweeps > MAX_SWEEPS:
         raise ValueError(f"sweeps must be <= {MAX_SWEEPS:.0e} per chain (measured + discarded), got {sweeps!r}")

@@ -162,7 +162,7 @@ def sample_teacher(N, p, T_teacher, M, seed=0, interaction="literal"):
     T_teacher = ts.check_temperature("T_teacher", T_teacher, allow_zero=False)
     M = ts.check_positive_int("M", M, minimum=0)
     ts.check_interaction("interaction", interaction)
-    check_teacher_student(N, M, kernel=False)
+    check_teacher_student(N, M, kernel=False, p=p)
     rng = np.random.default_rng(_seed_sequence(seed))
     xi_star = (2 * rng.integers(0, 2, size=N) - 1).astype(np.int8)
     law = ts.k_law(N, p, T_teacher, interaction)
@@ -583,10 +583,9 @@ def run(p, N, alpha, T, T_teacher, start="planted", sweeps=600, seed=0,
     sweeps = ts.check_positive_int("sweeps", sweeps)
     ts.check_interaction("interaction", interaction)
     ts.check_interaction("teacher_interaction", teacher_interaction)
-    if N < p:
-        raise ValueError(f"N must be >= p = {p} (p distinct sites per interaction), got {N}")
+    check_teacher_student(N, 0, p=p)  # N >= p and p <= MAX_P before M = alpha N^{p-1}/p!
     M = n_examples(alpha, N, p)
-    check_teacher_student(N, M, sweeps=sweeps, name="alpha")
+    check_teacher_student(N, M, sweeps=sweeps, name="alpha", p=p)
     ss = _seed_sequence(seed)
     if data_seed is None:
         data_ss, dyn_ss = ss.spawn(2)
