@@ -39,7 +39,8 @@ _OVERLAP_CHUNK = 65536  # rows per chunk in teacher_student._overlaps
 def teacher_student_bytes(N, M, *, sweeps=0, windows=0, kernel=True) -> dict:
     """Peak memory (bytes, floats) of a teacher-student call, by part.
 
-    ``examples``: the int8 (M, N) array.  ``sampling``: the M-sized draws of
+    ``law``: the O(N) arrays of the exact law of K (support, binomials, tilt, probabilities,
+    CDF) and the spin vectors.  ``examples``: the int8 (M, N) array.  ``sampling``: the M-sized draws of
     :func:`sample_k` (uniforms, indices, overlaps: 3 x 8 M) and the (chunk, N) int64/bool
     temporaries of :func:`sample_examples`.  ``overlaps``: K and its float copies for the
     realised coupling (4 x 8 M) plus the int32 product (4 N M below 2**26 entries, chunked
@@ -49,6 +50,7 @@ def teacher_student_bytes(N, M, *, sweeps=0, windows=0, kernel=True) -> dict:
     window) and the (windows, N + 1) count, bias and bootstrap matrices."""
     N, M, sweeps, windows = float(N), float(M), float(sweeps), float(windows)
     parts = {
+        "law": 80.0 * (N + 1) + 4.0 * N,  # the exact law of K (doc Sec. 2): ~10 arrays of N+1
         "examples": N * M,
         "sampling": 24.0 * M + min(M, _SAMPLE_CHUNK) * N * 12.0,
         "overlaps": 32.0 * M + (4.0 * N * M if N * M <= 2**26 else 4.0 * N * min(M, _OVERLAP_CHUNK)),
@@ -88,6 +90,10 @@ def check_teacher_student(N, M, *, sweeps=0, windows=0, kernel=True, name="M", w
     parts = teacher_student_bytes(N, M, sweeps=sweeps, windows=windows, kernel=kernel)
     total = sum(parts.values())
     biggest = max(parts, key=parts.get)
-    blame = "sweeps" if biggest in ("series", "windows") and parts[biggest] > total / 2 else name
+    blame = name
+    if parts[biggest] > total / 2 and biggest in ("series", "windows"):
+        blame = "sweeps"
+    elif parts[biggest] > total / 2 and biggest == "law":
+        blame = "N"
     desc = what or f"N = {N} spins, M = {M} examples, {sweeps} sweeps"
     check_memory(blame, total, f"{desc} (largest part: {biggest})")

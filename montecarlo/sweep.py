@@ -122,7 +122,6 @@ from __future__ import annotations
 import concurrent.futures as _cf
 import csv
 import hashlib
-import io
 import itertools
 import json
 import math

@@ -3,7 +3,6 @@
 Sweep-level behaviour (lock, validated resume, orphaned workers, dask) is in test_sweep.py."""
 
 import json
-import os
 import time
 import tracemalloc
 

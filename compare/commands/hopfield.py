@@ -7,7 +7,6 @@ point (``--solve ALPHA T``).  CSV by default, JSON with ``--format json``.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
