@@ -135,8 +135,10 @@ def test_ts_run_N_below_p_is_refused():
 
 def test_guard_counts_the_M_sized_arrays(monkeypatch):
     """sample_teacher(2, 3, 1, 4e9): 8 GB of int8 examples passed the old guard, but the
-    M-sized float64/int64 arrays need ~30 GiB more."""
-    _refused_without_allocating(lambda: tsm.sample_teacher(2, 3, 1, 4e9), r"^M: .* needs")
+    M-sized float64/int64 arrays need ~30 GiB more (now refused first for N < p)."""
+    _refused_without_allocating(lambda: tsm.sample_teacher(2, 3, 1, 4e9), r"^N must be >= p")
+    # N*M = 8.4e9 bytes passed the old 8 GiB cap; the M-sized arrays need ~25x more
+    _refused_without_allocating(lambda: tsm.sample_teacher(3, 3, 1, 2.8e9), r"^M: .* needs")
     # with a 1 GB budget: the examples (0.45 GB) fit, all the arrays (> 4 GB) do not
     monkeypatch.setenv("HOPFIELD_MEMORY_LIMIT", str(10**9))
     _refused_without_allocating(lambda: tsm.run(3, 3, 1e8, 1, 1), r"^alpha: .* needs")
