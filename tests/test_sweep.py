@@ -138,7 +138,7 @@ def test_out_directory_is_refused(tmp_path):
 _HOLDER = textwrap.dedent("""
     import sys
     from hopfield_phases.montecarlo.sweep import demo_task, run_sweep
-    grid = [{"x": float(x), "sleep": 0.3} for x in range(4)]
+    grid = [{"x": float(x), "sleep": 0.4} for x in range(4)]
     run_sweep(demo_task, grid, 2, sys.argv[1], workers=1, master_seed=0, progress=False)
 """)
 
@@ -171,17 +171,17 @@ def test_second_writer_refused_and_identical_command_waits(tmp_path, capsys):
             run_sweep(demo_task, [{"x": 9.0}], 2, out, workers=1, progress=False)
         assert time.time() - t0 < 10
         with pytest.raises(OutputLocked, match="same sweep"):
-            run_sweep(demo_task, [{"x": float(x), "sleep": 0.3} for x in range(4)], 2, out,
+            run_sweep(demo_task, [{"x": float(x), "sleep": 0.4} for x in range(4)], 2, out,
                       workers=1, progress=False, wait=False)
         capsys.readouterr()
-        run_sweep(demo_task, [{"x": float(x), "sleep": 0.3} for x in range(4)], 2, out, workers=1,
+        run_sweep(demo_task, [{"x": float(x), "sleep": 0.4} for x in range(4)], 2, out, workers=1,
                   progress=False)  # waits, then resumes: nothing left to do
         assert "waiting for process" in capsys.readouterr().err
         assert proc.wait(timeout=60) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
-    ref = run_sweep(demo_task, [{"x": float(x), "sleep": 0.3} for x in range(4)], 2,
+    ref = run_sweep(demo_task, [{"x": float(x), "sleep": 0.4} for x in range(4)], 2,
                     tmp_path / "ref.csv", workers=2, progress=False)
     assert out.read_bytes() == ref.read_bytes()
 
