@@ -569,7 +569,7 @@ def run(p, N, alpha, T, T_teacher, start="planted", sweeps=600, seed=0,
     N = ts.check_positive_int("N", N, minimum=2)
     try:
         alpha = float(alpha)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"alpha must be a non-negative number, got {alpha!r}") from None
     if not math.isfinite(alpha) or alpha < 0:
         raise ValueError(f"alpha must be a non-negative number, got {alpha!r}")

@@ -8,7 +8,9 @@ ValueError/TypeError, other exception, timeout)::
 
 Every argument of a call is either one of a few valid values or one of a fixed list of hostile
 values (0, negatives, 1e-200, 1e300, 10**400, nan, +-inf, bool, str, bytes, None, lists,
-complex, huge integers).  A call is bounded in time by SIGALRM (Python-level code only).
+complex, huge integers).  A call is bounded in time by SIGALRM (Python-level code only);
+calls known to hang in code that ignores SIGALRM (:func:`known_hang`) are not made and are
+counted as timeouts.
 """
 
 from __future__ import annotations
@@ -136,6 +138,22 @@ class CallTimeout(Exception):
     pass
 
 
+def _big(v, limit=10**8) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= limit
+
+
+def known_hang(spec: Spec, kwargs: dict) -> str | None:
+    """Calls that are not made because they hang or allocate many GB in code that ignores
+    SIGALRM (theory-side bugs owned by others); counted as timeouts.  Returns the reason."""
+    if spec.label.startswith("theory.teacher_student.teacher.") and _big(kwargs.get("p")):
+        return ("issue 14 item 6: no upper bound on p in theory.teacher_student.teacher "
+                "(distinct_index_polynomial(p=1e20) hangs; brentq sign errors)")
+    if spec.label == "theory.teacher_student.teacher.coupling_ratio" and _big(kwargs.get("N")):
+        return ("issue 14 item 4: teacher.coupling_ratio(4e9, 3, 2) has no memory/cost guard "
+                "(O(N) arrays, minutes)")
+    return None
+
+
 def _alarm(signum, frame):
     raise CallTimeout()
 
@@ -188,6 +206,10 @@ def counts(examples: int = 40, stream=sys.stdout) -> dict:
                   suppress_health_check=list(HealthCheck))
         @given(kw=strategy(spec))
         def run(kw):
+            if known_hang(spec, kw):
+                table[spec.module]["timeout"] += 1
+                worst[spec.label].append(("timeout (not called)", kw, known_hang(spec, kw)[:60]))
+                return
             outcome, exc, dt = call(spec, kw)
             table[spec.module][outcome] += 1
             if outcome in ("unnamed", "other", "timeout"):
