@@ -124,11 +124,12 @@ def test_theory_out_writes_a_table_with_sidecar(tmp_path, capsys):
     assert ".json" in capsys.readouterr().err
 
 
-def test_plotting_does_not_set_the_backend():
+def test_plotting_does_not_set_the_backend(tmp_path):
     code = ("import matplotlib; matplotlib.use('svg'); "
             "import hopfield_phases.compare.plotting; import hopfield_phases.compare.figures as f; "
             "f.registry(); print(matplotlib.get_backend())")
-    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(REPO)}
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(REPO), "HOME": str(tmp_path),
+           "MPLCONFIGDIR": str(tmp_path)}
     res = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
                          timeout=120, cwd=REPO)
     assert res.returncode == 0, res.stderr
