@@ -1,13 +1,14 @@
-"""Shared plotting conventions: a paper-like style and deterministic PNG + PDF output."""
+"""Shared plotting conventions: a paper-like style and deterministic PNG + PDF output.
+
+No backend is chosen here (importing this module in a notebook keeps the notebook's backend);
+the command line selects Agg itself (:mod:`hopfield_phases.compare.cli`).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+import matplotlib.pyplot as plt
 
 STYLE = {
     "figure.dpi": 100,

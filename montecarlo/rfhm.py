@@ -152,6 +152,9 @@ def validate_parameters(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coeffici
     integer("max_sweeps", max_sweeps, minimum=1)
     if initial_overlap is not None:
         probability("initial_overlap", initial_overlap)
+    for name, value in (("alpha", alpha), ("alpha_D", alpha_D)):
+        if value * N > 2.0**62:
+            raise ValueError(f"{name}: {name}*N = {value * N:.3g} is too large a count")
     P = int(round(alpha * N))
     D = int(round(alpha_D * N))
     if P < 1:

@@ -96,7 +96,7 @@ def check_positive_int(name: str, value, minimum: int = 1) -> int:
 def check_temperature(name: str, value, allow_zero: bool = True, allow_inf: bool = True) -> float:
     try:
         v = float(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"{name} must be a real number >= 0, got {value!r}") from None
     if math.isnan(v) or v < 0 or (v == 0 and not allow_zero) or (math.isinf(v) and not allow_inf):
         raise ValueError(f"{name} must be {'>= 0' if allow_zero else '> 0'}, got {value!r}")

@@ -67,6 +67,7 @@ from . import rng as xrng
 from . import teacher_sampling as ts
 # chain statistics live in montecarlo.statistics; re-exported here under their old names
 from .statistics import ShortChainWarning, integrated_autocorrelation_time, summarize
+from .resources import check_teacher_student
 
 __all__ = [
     "sample_teacher",
@@ -168,7 +169,7 @@ def sample_teacher(N, p, T_teacher, M, seed=0, interaction="literal"):
     T_teacher = ts.check_temperature("T_teacher", T_teacher, allow_zero=False)
     M = ts.check_positive_int("M", M, minimum=0)
     ts.check_interaction("interaction", interaction)
-    ts.check_size(N, M)
+    check_teacher_student(N, M, kernel=False, p=p)
     rng = np.random.default_rng(_seed_sequence(seed))
     xi_star = (2 * rng.integers(0, 2, size=N) - 1).astype(np.int8)
     law = ts.k_law(N, p, T_teacher, interaction)
@@ -534,7 +535,7 @@ def run(p, N, alpha, T, T_teacher, start="planted", sweeps=600, seed=0,
     N = ts.check_positive_int("N", N, minimum=2)
     try:
         alpha = float(alpha)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise ValueError(f"alpha must be a non-negative number, got {alpha!r}") from None
     if not math.isfinite(alpha) or alpha < 0:
         raise ValueError(f"alpha must be a non-negative number, got {alpha!r}")
@@ -548,8 +549,9 @@ def run(p, N, alpha, T, T_teacher, start="planted", sweeps=600, seed=0,
     sweeps = ts.check_positive_int("sweeps", sweeps)
     ts.check_interaction("interaction", interaction)
     ts.check_interaction("teacher_interaction", teacher_interaction)
+    check_teacher_student(N, 0, p=p)  # N >= p and p <= MAX_P before M = alpha N^{p-1}/p!
     M = n_examples(alpha, N, p)
-    ts.check_size(N, M)
+    check_teacher_student(N, M, sweeps=sweeps, name="alpha", p=p)
     ss = _seed_sequence(seed)
     if data_seed is None:
         data_ss, dyn_ss = ss.spawn(2)

@@ -52,7 +52,7 @@ import numpy as np
 
 from . import rng as xrng
 from . import teacher_sampling as tsamp
-from .teacher_student import energy_polynomials, n_examples, _seed_sequence
+from .teacher_student import energy_polynomials, _seed_sequence
 
 __all__ = ["PackedData", "sample_teacher_packed", "pack_examples", "unpack_examples",
            "ChainSet", "SIGN_LUT", "block_length"]

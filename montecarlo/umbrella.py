@@ -52,7 +52,6 @@ from __future__ import annotations
 
 import json
 import logging
-import math
 import warnings
 from dataclasses import dataclass, field
 
@@ -64,6 +63,8 @@ from hopfield_phases._core.validation import check_memory
 from . import rng as xrng
 from . import teacher_sampling as ts
 from . import teacher_student as tsm
+from hopfield_phases._core.validation import integer, nonnegative, positive
+from .resources import check_teacher_student
 
 __all__ = ["bias_reduced", "q_values", "default_stiffness", "run_window", "window_task",
            "window_grid", "counts_matrix", "ReweightResult", "WhamResult", "mbar", "wham",
@@ -93,12 +94,8 @@ def _check_windows(centers, k, width, N):
     centers = np.asarray(centers, dtype=float)
     if centers.ndim != 1 or centers.size < 1 or np.any(np.abs(centers) > 1):
         raise ValueError("centers must be a non-empty list of q* values in [-1, 1]")
-    k = default_stiffness(N, centers) if k is None else float(k)
-    if not (k > 0) or not math.isfinite(k):
-        raise ValueError(f"k must be > 0, got {k!r}")
-    if not (width >= 0) or not math.isfinite(width):
-        raise ValueError(f"width must be >= 0, got {width!r}")
-    return centers, k, float(width)
+    k = default_stiffness(N, centers) if k is None else positive("k", k)
+    return centers, k, nonnegative("width", width)
 
 
 # --------------------------------------------------------------------------- windows
@@ -457,8 +454,13 @@ def landscape(p, N, alpha, T, T_teacher, *, centers=None, k=None, width=0.0, swe
     equilibration = ts.check_positive_int("equilibration", equilibration, minimum=0)
     centers, k, width = _check_windows(np.linspace(-0.1, 1.0, 23) if centers is None else centers,
                                        k, width, N)
+    alpha = nonnegative("alpha", alpha)
+    n_boot = integer("n_boot", n_boot, minimum=0)
+    block = integer("block", block, minimum=1)
+    if N < p:
+        raise ValueError(f"N must be >= p = {p}, got {N}")
     M = tsm.n_examples(alpha, N, p)
-    ts.check_size(N, M)
+    check_teacher_student(N, M, sweeps=sweeps + equilibration, windows=centers.size, name="alpha")
     ss = tsm._seed_sequence(seed)
     data_ss, dyn_ss = ss.spawn(2)
     if data is None:

@@ -7,11 +7,12 @@ point (``--solve ALPHA T``).  CSV by default, JSON with ``--format json``.
 
 from __future__ import annotations
 
-import math
 
 import numpy as np
 
-from .output import add_format_argument, print_rows
+from hopfield_phases._core.ranges import parse_range
+
+from .output import OUT_TABLE_HELP, add_format_argument, add_range, print_rows
 
 _LINE_CHOICES = ("spin_glass", "retrieval_spinodal", "retrieval_global", "mixture")
 
@@ -20,15 +21,15 @@ def _alphas(args):
     if args.alphas is not None and args.alpha_grid is not None:
         raise ValueError("alphas: give either --alphas or --alpha-grid, not both")
     if args.alphas is not None:
+        if any(a < 0 for a in args.alphas):
+            raise ValueError(f"--alphas must be >= 0, got {args.alphas}")
         return np.asarray(args.alphas, dtype=float)
-    if args.alpha_grid is not None:
+    if args.alpha_grid is not None:  # the same grammar as START:STOP:NUM
         start, stop, num = args.alpha_grid
-        num_i = int(num)
-        if num_i != num or num_i < 1:
+        if not float(num).is_integer():
             raise ValueError(f"alpha-grid: NUM must be a positive integer, got {num!r}")
-        if not (math.isfinite(start) and math.isfinite(stop)) or start < 0 or stop < start:
-            raise ValueError(f"alpha-grid: need 0 <= START <= STOP, got {start!r}, {stop!r}")
-        return np.linspace(start, stop, num_i)
+        vals = parse_range(f"{start!r}:{stop!r}:{int(num)}", "--alpha-grid", nonnegative=True)
+        return np.asarray(vals, dtype=float)
     return None
 
 
@@ -111,25 +112,21 @@ def register(groups) -> None:
         ),
     )
     p.add_argument("--lines", nargs="+", choices=_LINE_CHOICES, default=list(_LINE_CHOICES),
-                   metavar="LINE", help=f"lines to compute, from {', '.join(_LINE_CHOICES)} "
-                   "(default: all)")
-    p.add_argument("--n", nargs="+", type=int, metavar="N",
-                   help="odd mixture orders for the mixture lines (default: 3 5 7); with "
-                        "--solve the first is the state's n")
-    p.add_argument("--points", type=int, default=60,
-                   help="points per line when tracing (default: 60)")
-    p.add_argument("--alphas", nargs="+", type=float, metavar="ALPHA",
-                   help="evaluate every line at these loads")
+                   metavar="LINE", help=f"lines to compute, from {', '.join(_LINE_CHOICES)}")
+    add_range(p, "--n", kind=int, help="odd mixture orders for the mixture lines (default: 3 5 7); "
+              "with --solve the first is the state's n")
+    p.add_argument("--points", type=int, default=60, help="points per line when tracing")
+    add_range(p, "--alphas", nonnegative=True,
+              help="evaluate every line at these loads (default: trace the lines)")
     p.add_argument("--alpha-grid", nargs=3, type=float, metavar=("START", "STOP", "NUM"),
-                   help="evaluate every line on numpy.linspace(START, STOP, NUM)")
+                   help="evaluate every line on numpy.linspace(START, STOP, NUM), the same as "
+                        "--alphas START:STOP:NUM (default: trace the lines)")
     p.add_argument("--summary", action="store_true",
                    help="print the key numbers instead of the lines")
     p.add_argument("--solve", nargs=2, type=float, metavar=("ALPHA", "T"),
                    help="print the saddle point at (ALPHA, T) instead of the lines")
     p.add_argument("--state", choices=("retrieval", "spin_glass", "paramagnet"),
-                   default="retrieval", help="state for --solve (default: retrieval)")
-    p.add_argument("--out", metavar="PATH.csv",
-                   help="write the lines to PATH.csv with a JSON provenance sidecar (the data/ "
-                        "convention) instead of printing them")
-    add_format_argument(p)
+                   default="retrieval", help="state for --solve")
+    p.add_argument("--out", metavar="FILE.csv", default=None, help=OUT_TABLE_HELP)
+    add_format_argument(p, out=False)
     p.set_defaults(func=_run)

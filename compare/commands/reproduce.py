@@ -173,11 +173,13 @@ def register(groups) -> None:
     )
     p.add_argument("--size", choices=_figures.SIZES, default="quick",
                    help="quick (default, < 15 min on 2 cores), paper (the papers' sizes) or tiny")
-    p.add_argument("--only", nargs="+", metavar="NAME", help="draw only these figures")
-    p.add_argument("--out", default="figures_out", help="output folder (default: figures_out)")
-    p.add_argument("--seed", type=int, default=0, help="master seed (default: 0)")
+    p.add_argument("--only", nargs="+", metavar="NAME", help="draw only these figures (default: all)")
+    p.add_argument("--out", default="figures_out", metavar="FOLDER",
+                   help="output folder: one subfolder per figure (default: figures_out)")
+    p.add_argument("--seed", type=int, default=0, help="master seed")
     p.add_argument("--workers", type=int, default=None,
                    help="simulation processes per figure (default: all cores)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--data-dir", default=None, metavar="DIR",
                    help="also write the simulated points as reference datasets DIR/ref_NAME.csv "
                    "(the repository's data/ is made with --size quick --data-dir data)")
@@ -188,7 +190,8 @@ def register(groups) -> None:
         description="Collect OUT/*/NAME_agreement.csv (and the wall times of the last "
         "reproduce) into OUT/report.md.",
     )
-    r.add_argument("--out", default="figures_out", help="folder that reproduce wrote (default: figures_out)")
+    r.add_argument("--out", default="figures_out", metavar="FOLDER",
+                   help="folder that reproduce wrote (default: figures_out)")
     r.add_argument("--output", default=None, help="markdown file to write (default: OUT/report.md)")
     r.add_argument("--gallery", default=None, metavar="MD",
                    help="also write a figure gallery (markdown) with the PNGs copied to a "

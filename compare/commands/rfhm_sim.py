@@ -5,46 +5,16 @@ Example (the workshop paper's Fig. 1 setting at N = 8000, 10 samples)::
     hopfield-phases simulate rfhm --N 8000 --alpha-D 0.005 --alpha 0.01:1:41:log \\
         --L-train 3 --L-test 3,5,7 --samples 10 --out runs/fig1_N8000.csv
 
-Value lists: ``a:b:n`` (n evenly spaced values from a to b), ``a:b:n:log`` (log-spaced), or a
-comma list ``0.1,0.2``.  ``--N``, ``--alpha-D`` and ``--L-train`` accept comma lists too; the grid
-is their Cartesian product (alpha varies fastest).  Rerunning the same command resumes.
+Value lists (the one range type of the command line, :mod:`hopfield_phases._core.ranges`):
+``a:b:n`` (n evenly spaced values from a to b), ``a:b:n:log`` (log-spaced), or a comma list ``0.1,0.2``.
+``--N``, ``--alpha-D`` and ``--L-train`` accept lists too; the grid is their Cartesian product (alpha varies fastest).  Rerunning the same command resumes.
 """
 
 from __future__ import annotations
 
-import shlex
-import sys
+from hopfield_phases._core.ranges import RANGE_HELP, range_type
 
-import numpy as np
-
-
-def parse_values(text: str, name: str, kind=float) -> list:
-    """Parse ``a:b:n[:log]`` or a comma list into a list of numbers (ValueError naming ``name``)."""
-    text = str(text).strip()
-    try:
-        if ":" in text:
-            parts = text.split(":")
-            if len(parts) not in (3, 4) or (len(parts) == 4 and parts[3] not in ("log", "lin")):
-                raise ValueError
-            a, b, n = float(parts[0]), float(parts[1]), int(parts[2])
-            if n < 1:
-                raise ValueError
-            if len(parts) == 4 and parts[3] == "log":
-                if a <= 0 or b <= 0:
-                    raise ValueError
-                vals = np.geomspace(a, b, n)
-            else:
-                vals = np.linspace(a, b, n)
-            vals = [float(v) for v in vals]
-            if kind is int:
-                vals = sorted({int(round(v)) for v in vals})
-            return vals
-        vals = [kind(x) for x in text.split(",") if x.strip()]
-        if not vals:
-            raise ValueError
-        return vals
-    except ValueError:
-        raise ValueError(f"{name}: cannot parse {text!r}; use a:b:n, a:b:n:log or a comma list") from None
+from .output import add_sweep_arguments, check_sweep_arguments, command_line
 
 
 def _L_list(text: str, name: str) -> list:
@@ -68,9 +38,8 @@ def _L_list(text: str, name: str) -> list:
 def _run(args) -> int:
     from hopfield_phases.montecarlo.rfhm import sweep
 
-    Ns = parse_values(args.N, "--N", int)
-    alphas = parse_values(args.alpha, "--alpha")
-    alpha_Ds = parse_values(args.alpha_D, "--alpha-D")
+    check_sweep_arguments(args)
+    Ns, alphas, alpha_Ds = args.N, args.alpha, args.alpha_D
     L_trains = _L_list(args.L_train, "--L-train")
     L_test = ",".join(str(x) for x in _L_list(args.L_test, "--L-test"))
     grid = []
@@ -83,7 +52,7 @@ def _run(args) -> int:
                     if args.initial_overlap is not None:
                         p["initial_overlap"] = args.initial_overlap
                     grid.append(p)
-    command = " ".join(["hopfield-phases", *map(shlex.quote, sys.argv[1:])])
+    command = command_line()
     out = sweep(grid, args.samples, args.out, workers=args.workers, executor=args.executor,
                 scheduler=args.scheduler, master_seed=args.seed, command=command,
                 progress=not args.quiet)
@@ -107,27 +76,27 @@ def register(groups) -> None:
                "hopfield-phases simulate rfhm --N 8000 --alpha-D 0.005 --alpha 0.01:1:41:log "
                "--L-train 3 --L-test 3,5,7 --samples 10 --out runs/fig1_N8000.csv",
     )
-    p.add_argument("--N", required=True, help="number of neurons (int or comma list)")
-    p.add_argument("--alpha", required=True, help="load alpha = P/N: a:b:n[:log] or comma list")
-    p.add_argument("--alpha-D", dest="alpha_D", required=True,
-                   help="feature density alpha_D = D/N (value, a:b:n[:log] or comma list)")
+    p.add_argument("--N", required=True, type=range_type("--N", int, positive=True),
+                   help=f"number of neurons: {RANGE_HELP} (integers)")
+    p.add_argument("--alpha", required=True, type=range_type("--alpha", positive=True),
+                   help=f"load alpha = P/N: {RANGE_HELP}")
+    p.add_argument("--alpha-D", dest="alpha_D", required=True, type=range_type("--alpha-D", positive=True),
+                   help=f"feature density alpha_D = D/N: {RANGE_HELP}")
     p.add_argument("--L-train", dest="L_train", default="3",
-                   help="nonzero coefficients per train example (int, comma list, or 'dense'); default 3")
+                   help="nonzero coefficients per train example (int, comma list, or 'dense')")
     p.add_argument("--L-test", dest="L_test", default="3,5,7",
-                   help="nonzero coefficients of the test examples, one start per value (default 3,5,7)")
-    p.add_argument("--samples", type=int, default=10, help="samples (instances) per grid point (default 10)")
-    p.add_argument("--out", required=True, help="output CSV (sidecar OUT.json); resumed if it exists")
+                   help="nonzero coefficients of the test examples, one start per value")
+    p.add_argument("--samples", type=int, default=10, help="samples (instances) per grid point")
+    p.add_argument("--out", required=True, metavar="FILE.csv",
+                   help="output table: a CSV file (JSON provenance sidecar FILE.json beside it); "
+                        "rerunning the same command resumes it")
     p.add_argument("--coefficients", choices=("sparse", "dense", "gaussian"), default="sparse",
                    help="train coefficients: sparse (L_train nonzero +-1), dense +-1, dense gaussian")
     p.add_argument("--tie", choices=("reference", "sign"), default="reference",
-                   help="tie rule at h_i = 0: reference (flip, authors' code; default) or sign (s=+1)")
-    p.add_argument("--max-sweeps", dest="max_sweeps", type=int, default=500, help="sweep cap (default 500)")
+                   help="tie rule at h_i = 0: reference (flip, authors' code) or sign (s=+1)")
+    p.add_argument("--max-sweeps", dest="max_sweeps", type=int, default=500, help="sweep cap")
     p.add_argument("--initial-overlap", dest="initial_overlap", type=float, default=None,
-                   help="start from corrupted copies with this overlap (basin studies)")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--executor", choices=("local", "dask"), default="local",
-                   help="local process pool (default) or dask.distributed (optional extra)")
-    p.add_argument("--scheduler", default=None, help="dask scheduler address (with --executor dask)")
-    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+                   help="start from corrupted copies with this overlap (basin studies; "
+                        "default: exact copies)")
+    add_sweep_arguments(p)
     p.set_defaults(func=_run)

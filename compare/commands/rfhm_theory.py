@@ -15,22 +15,10 @@ Lines that do not exist (e.g. the learning line above alpha_D = 0.137906) print 
 
 from __future__ import annotations
 
-import numpy as np
 
 from hopfield_phases.theory import rfhm
 
-from .output import add_format_argument, print_rows
-
-
-def _grid(values, lo, hi, points, log):
-    if values:
-        return [float(v) for v in values]
-    if points < 1:
-        raise ValueError(f"points must be >= 1, got {points}")
-    if not (lo > 0 and hi > 0):
-        raise ValueError("grid bounds must be > 0")
-    g = np.geomspace(lo, hi, points) if log else np.linspace(lo, hi, points)
-    return [float(x) for x in g]
+from .output import add_format_argument, add_range, emit
 
 
 def _variants(v):
@@ -42,28 +30,22 @@ def _storages(s):
 
 
 def _add_grid(p, name, lo, hi, points, log=True):
-    flag = name.replace("_", "-")
-    p.add_argument(f"--{flag}", dest=name, nargs="+", type=float, metavar="X",
-                   help=f"explicit {name} values (overrides the grid)")
-    p.add_argument(f"--{flag}-min", dest=f"{name}_min", type=float, default=lo,
-                   help=f"grid start (default {lo})")
-    p.add_argument(f"--{flag}-max", dest=f"{name}_max", type=float, default=hi,
-                   help=f"grid end (default {hi})")
-    p.add_argument("--points", type=int, default=points, help=f"grid points (default {points})")
-    p.add_argument("--linear", action="store_true", help="linear instead of logarithmic grid")
+    flag = "--" + name.replace("_", "-")
+    add_range(p, flag, dest=name, default=f"{lo}:{hi}:{points}{':log' if log else ''}",
+              positive=True, help=f"{name} values")
 
 
 def _add_variant(p):
     p.add_argument("--variant", choices=("sq", "lin", "both"), default="sq",
-                   help="dpdh form: sq (derived, default), lin (published PRL code), or both")
+                   help="dpdh form: sq (derived), lin (published PRL code), or both")
 
 
 def _learning(args):
     rows = []
     for v in _variants(args.variant):
-        for ad in _grid(args.alpha_D, args.alpha_D_min, args.alpha_D_max, args.points, not args.linear):
+        for ad in args.alpha_D:
             rows.append({"alpha_D": ad, "variant": v, "alpha_c": rfhm.learning_transition(ad, v)})
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
@@ -71,13 +53,13 @@ def _spinodal(args):
     rows = []
     for v in _variants(args.variant):
         for n in args.n:
-            for a in _grid(args.alpha, args.alpha_min, args.alpha_max, args.points, not args.linear):
+            for a in args.alpha:
                 rows.append({"alpha": a, "n": n, "variant": v,
                              "alpha_D_c": rfhm.mixture_spinodal(a, n, v)})
             if args.with_limit:
                 rows.append({"alpha": "inf", "n": n, "variant": v,
                              "alpha_D_c": rfhm.alpha_inf_capacity(n)})
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
@@ -85,10 +67,10 @@ def _mixture_line(args):
     rows = []
     for v in _variants(args.variant):
         for n in args.n:
-            for ad in _grid(args.alpha_D, args.alpha_D_min, args.alpha_D_max, args.points, not args.linear):
+            for ad in args.alpha_D:
                 rows.append({"alpha_D": ad, "n": n, "variant": v,
                              "alpha_c": rfhm.mixture_transition(ad, n, v)})
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
@@ -96,17 +78,17 @@ def _storage(args):
     rows = []
     for st in _storages(args.storage):
         for v in _variants(args.variant):
-            for ad in _grid(args.alpha_D, args.alpha_D_min, args.alpha_D_max, args.points, not args.linear):
+            for ad in args.alpha_D:
                 rows.append({"alpha_D": ad, "storage": st, "variant": v,
                              "alpha_s": rfhm.storage_transition(ad, st, v)})
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
 def _solve(args):
     sol = rfhm.solve(args.alpha, args.alpha_D_value, T=args.T, state=args.state, n=args.n,
                      variant=args.variant, storage=args.storage, method=args.method)
-    print_rows([sol.as_dict()], args.format)
+    emit([sol.as_dict()], args)
     return 0
 
 
@@ -127,7 +109,7 @@ def register(groups) -> None:
     q = sub.add_parser("mixture-spinodal", help="alpha_D^c(alpha, n): n-mixtures exist below it",
                        description="Spinodal alpha_D^c(alpha, n) of symmetric n-mixtures of features.")
     _add_grid(q, "alpha", 0.05, 1000.0, 20)
-    q.add_argument("--n", type=int, nargs="+", default=[3, 5, 7], help="mixture orders (odd)")
+    add_range(q, "--n", kind=int, default=[3, 5, 7], help="mixture orders (odd)")
     q.add_argument("--with-limit", action="store_true", help="add the alpha = inf (AGS) row")
     _add_variant(q)
     add_format_argument(q)
@@ -136,7 +118,7 @@ def register(groups) -> None:
     q = sub.add_parser("mixture-line", help="alpha_c^(n)(alpha_D): inverse of the spinodal",
                        description="Load beyond which n-mixtures are stable; nan above alpha_n^c.")
     _add_grid(q, "alpha_D", 0.001, 0.025, 20)
-    q.add_argument("--n", type=int, nargs="+", default=[3, 5, 7], help="mixture orders (odd)")
+    add_range(q, "--n", kind=int, default=[3, 5, 7], help="mixture orders (odd)")
     _add_variant(q)
     add_format_argument(q)
     q.set_defaults(func=_mixture_line)
@@ -145,20 +127,22 @@ def register(groups) -> None:
                        description="Storage line (T = 0, RS), with or without the latent overlap t.")
     _add_grid(q, "alpha_D", 0.001, 10.0, 20)
     q.add_argument("--storage", choices=("with_t", "no_t", "both"), default="with_t",
-                   help="with_t (derived, default), no_t (published PRL), or both")
+                   help="with_t (derived), no_t (published PRL), or both")
     _add_variant(q)
     add_format_argument(q)
     q.set_defaults(func=_storage)
 
     q = sub.add_parser("solve", help="one RS saddle point with all order parameters",
                        description="RS saddle point of the RFHM (theory.rfhm.solve).")
-    q.add_argument("--alpha", type=float, required=True)
-    q.add_argument("--alpha-D", dest="alpha_D_value", type=float, required=True)
-    q.add_argument("--T", type=float, default=0.0)
-    q.add_argument("--state", choices=rfhm.STATES, default="feature")
-    q.add_argument("--n", type=int, default=1)
-    q.add_argument("--variant", choices=rfhm.VARIANTS, default="sq")
-    q.add_argument("--storage", choices=rfhm.STORAGES, default="with_t")
-    q.add_argument("--method", choices=("reduction", "iteration"), default="reduction")
+    q.add_argument("--alpha", type=float, required=True, help="load P/N")
+    q.add_argument("--alpha-D", dest="alpha_D_value", type=float, required=True,
+                   help="feature density D/N")
+    q.add_argument("--T", type=float, default=0.0, help="temperature")
+    q.add_argument("--state", choices=rfhm.STATES, default="feature", help="which state")
+    q.add_argument("--n", type=int, default=1, help="mixture order (odd)")
+    q.add_argument("--variant", choices=rfhm.VARIANTS, default="sq", help="dpdh form")
+    q.add_argument("--storage", choices=rfhm.STORAGES, default="with_t", help="t switch")
+    q.add_argument("--method", choices=("reduction", "iteration"), default="reduction",
+                   help="solver")
     add_format_argument(q)
     q.set_defaults(func=_solve)

@@ -26,42 +26,13 @@ free-entropy difference between them, the barrier).  The table feeds
 
 from __future__ import annotations
 
-import shlex
-import sys
 from pathlib import Path
 
 import numpy as np
 
+from hopfield_phases._core.ranges import RANGE_HELP, parse_choices, range_type
 
-# --------------------------------------------------------------------------- parsing
-def parse_list(text, name: str, kind=float) -> list:
-    """``a:b:n`` (n evenly spaced values) or a comma list; ValueError naming ``name``."""
-    text = str(text).strip()
-    try:
-        if ":" in text:
-            a, b, n = text.split(":")
-            vals = [float(v) for v in np.linspace(float(a), float(b), int(n))]
-            if int(n) < 1:
-                raise ValueError
-        else:
-            vals = [float(x) for x in text.split(",") if x.strip()]
-        if not vals:
-            raise ValueError
-    except ValueError:
-        raise ValueError(f"{name}: cannot parse {text!r}; use a:b:n or a comma list") from None
-    if kind is int:
-        if any(v != int(v) for v in vals):
-            raise ValueError(f"{name}: expected integers, got {text!r}")
-        return [int(v) for v in vals]
-    return vals
-
-
-def parse_choices(text, name: str, options) -> list:
-    vals = [x.strip() for x in str(text).split(",") if x.strip()]
-    bad = [v for v in vals if v not in options]
-    if not vals or bad:
-        raise ValueError(f"{name}: expected a comma list of {options}, got {text!r}")
-    return vals
+from .output import add_sweep_arguments, check_sweep_arguments, command_line
 
 
 # --------------------------------------------------------------------------- theory at coupling r
@@ -107,26 +78,25 @@ def theory_columns(row: dict) -> dict:
 
 
 # --------------------------------------------------------------------------- commands
-def _command_line() -> str:
-    return " ".join(["hopfield-phases", *map(shlex.quote, sys.argv[1:])])
-
-
 def _run_ts(args) -> int:
     from hopfield_phases.montecarlo import teacher_sampling as tsamp
     from hopfield_phases.montecarlo import teacher_student as tsm
     from hopfield_phases.montecarlo.sweep import read_sweep, run_sweep
 
-    Ns = parse_list(args.N, "--N", int)
-    alphas = parse_list(args.alpha, "--alpha")
-    Ts = parse_list(args.T, "--T")
-    Tts = parse_list(args.T_teacher, "--T-teacher")
+    check_sweep_arguments(args)
+    Ns, alphas, Ts, Tts = args.N, args.alpha, args.T, args.T_teacher
     starts = parse_choices(args.start, "--start", tsm.STARTS)
-    inters = parse_choices(args.interaction, "--interaction", tsamp.INTERACTIONS)
+    inters = (list(tsamp.INTERACTIONS) if args.interaction.strip() == "both"
+              else parse_choices(args.interaction, "--interaction", tsamp.INTERACTIONS))
     tsamp.check_interaction("--teacher-interaction", args.teacher_interaction)
     if "corrupted" in starts and args.q0 is None:
         raise ValueError("--q0: required with --start corrupted")
     tsamp.check_p(args.p)
+    if args.q0 is not None and not -1.0 <= args.q0 <= 1.0:
+        raise ValueError(f"--q0 must be in [-1, 1], got {args.q0}")
     for N in Ns:
+        if N < args.p:
+            raise ValueError(f"--N must be >= p = {args.p}, got {N}")
         for a in alphas:
             tsamp.check_size(N, tsm.n_examples(a, N, args.p))
     if any(t < 0 for t in Ts):
@@ -148,7 +118,7 @@ def _run_ts(args) -> int:
                             grid.append(params)
     out = run_sweep(tsm.sweep_task, grid, args.samples, args.out, workers=args.workers,
                     executor=args.executor, scheduler=args.scheduler, master_seed=args.seed,
-                    command=_command_line(), progress=not args.quiet,
+                    command=command_line(), progress=not args.quiet,
                     description="dense teacher-student MC (teacher_student_theory.md Sec. 12)")
     print(out)
     if args.theory:
@@ -158,7 +128,7 @@ def _run_ts(args) -> int:
         for r in read_sweep(out):
             rows.append({**r, **theory_columns(r)})
         path = Path(out).with_name(Path(out).stem + "_theory.csv")
-        write_table(path, rows, command=_command_line(), seed=args.seed,
+        write_table(path, rows, command=command_line(), seed=args.seed,
                     description="MC q* with RS theory at N=inf, r_N and r_sample (doc Sec. 12)")
         print(path)
     return 0
@@ -170,7 +140,8 @@ def _run_landscape(args) -> int:
 
     from ..landscape import compare_landscape, feature_intervals
 
-    centers = parse_list(args.windows, "--windows")
+    check_sweep_arguments(args)
+    centers = args.windows
     res = landscape(args.p, args.N, args.alpha, args.T, args.T_teacher, centers=centers, k=args.k,
                     width=args.width, sweeps=args.sweeps, equilibration=args.equilibration,
                     seed=args.seed, interaction=args.interaction,
@@ -194,7 +165,7 @@ def _run_landscape(args) -> int:
                        V_theory_rsample=float(theory["r_sample"]["curve"][j]))
         rows.append(dict(row, **const))
     params = dict(res.settings, r_N=res.r_N, r_sample=res.r_sample, windows=list(map(float, centers)))
-    write_table(args.out, rows, command=_command_line(), seed=args.seed,
+    write_table(args.out, rows, command=command_line(), seed=args.seed,
                 description="overlap landscape V(q*) = ln P(q*)/N: umbrella sampling + MBAR vs RS "
                             "theory (doc Sec. 3.6), theory shifted onto the MC estimate",
                 parameters=params)
@@ -210,7 +181,7 @@ def _run_landscape(args) -> int:
         print(f"{k_} {v_:.6g}" if isinstance(v_, float) else f"{k_} {v_}")
     if theory is not None:
         path = Path(args.out).with_name(Path(args.out).stem + "_agreement.csv")
-        write_table(path, [dict(res.settings, **summ)], command=_command_line(), seed=args.seed,
+        write_table(path, [dict(res.settings, **summ)], command=command_line(), seed=args.seed,
                     description="landscape agreement (compare.agreement.landscape_agreement): MC vs "
                                 "RS V(q*) at N=inf and r_sample, after the best constant shift",
                     parameters=params)
@@ -227,50 +198,59 @@ def register(groups) -> None:
                     "do not depend on --workers.",
         epilog="Example: hopfield-phases simulate ts --p 3 --N 200 --alpha 1:8:8 --T 2 "
                "--T-teacher 2 --samples 8 --start planted,random --out runs/ts.csv")
-    p.add_argument("--p", type=int, default=3, help="interaction order (default 3)")
-    p.add_argument("--N", required=True, help="number of spins (int or comma list)")
-    p.add_argument("--alpha", required=True, help="load alpha = M p!/N^(p-1): a:b:n or comma list")
-    p.add_argument("--T", required=True, help="student temperature(s) (0 = zero-T dynamics)")
-    p.add_argument("--T-teacher", dest="T_teacher", required=True, help="teacher temperature(s) T*")
-    p.add_argument("--samples", type=int, default=1, help="data sets per grid point (default 1)")
-    p.add_argument("--start", default="planted", help="planted,random,corrupted (comma list)")
-    p.add_argument("--q0", type=float, default=None, help="initial q* of corrupted starts")
-    p.add_argument("--sweeps", type=int, default=600, help="sweeps per run (default 600; means "
-                   "over the last 2/3)")
+    p.add_argument("--p", type=int, default=3, help="interaction order")
+    p.add_argument("--N", required=True, type=range_type("--N", int, positive=True),
+                   help=f"number of spins: {RANGE_HELP} (integers)")
+    p.add_argument("--alpha", required=True, type=range_type("--alpha", nonnegative=True),
+                   help=f"load alpha = M p!/N^(p-1): {RANGE_HELP}")
+    p.add_argument("--T", required=True, type=range_type("--T", nonnegative=True),
+                   help=f"student temperature(s) (0 = zero-T dynamics): {RANGE_HELP}")
+    p.add_argument("--T-teacher", dest="T_teacher", required=True,
+                   type=range_type("--T-teacher", positive=True),
+                   help=f"teacher temperature(s) T*: {RANGE_HELP}")
+    p.add_argument("--samples", type=int, default=1, help="data sets per grid point")
+    p.add_argument("--start", default="planted", help="planted, random, corrupted (comma list)")
+    p.add_argument("--q0", type=float, default=None,
+                   help="initial q* of corrupted starts (required with --start corrupted; default: none)")
+    p.add_argument("--sweeps", type=int, default=600, help="sweeps per run (means over the last 2/3)")
     p.add_argument("--interaction", default="distinct",
-                   help="student Hamiltonian(s): distinct (default), literal, or both")
+                   help="student Hamiltonian(s): distinct, literal, or both (comma list)")
     p.add_argument("--teacher-interaction", dest="teacher_interaction", default="literal",
-                   help="teacher Hamiltonian: literal (default, poster) or distinct")
-    p.add_argument("--out", required=True, help="output CSV (sidecar OUT.json); resumed if it exists")
+                   help="teacher Hamiltonian: literal (poster) or distinct")
+    p.add_argument("--out", required=True, metavar="FILE.csv",
+                   help="output table: a CSV file (JSON provenance sidecar FILE.json beside it); "
+                        "rerunning the same command resumes it")
     p.add_argument("--theory", action="store_true",
                    help="also write OUT_theory.csv with RS q* at N=inf, r_N and r_sample")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--executor", choices=("local", "dask"), default="local")
-    p.add_argument("--scheduler", default=None, help="dask scheduler address")
-    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_sweep_arguments(p)
     p.set_defaults(func=_run_ts)
 
     q = groups.simulate.add_parser(
         "ts-landscape", help="dense teacher-student overlap landscape V(q*) by umbrella sampling",
         description="Umbrella sampling in windows of q* with MBAR reweighting "
                     "(montecarlo.umbrella); writes V_mc(q*) = ln P(q*)/N with the RS V(q*) "
-                    "(doc Sec. 3.6) at N = inf and at the realised coupling r_sample.")
-    q.add_argument("--p", type=int, default=3)
-    q.add_argument("--N", type=int, required=True)
-    q.add_argument("--alpha", type=float, required=True)
+                    "(doc Sec. 3.6) at N = inf and at the realised coupling r_sample.  The "
+                    "windows run one after the other in this process.")
+    q.add_argument("--p", type=int, default=3, help="interaction order")
+    q.add_argument("--N", type=int, required=True, help="number of spins")
+    q.add_argument("--alpha", type=float, required=True, help="load alpha = M p!/N^(p-1)")
     q.add_argument("--T", type=float, required=True, help="student temperature (> 0)")
-    q.add_argument("--T-teacher", dest="T_teacher", type=float, required=True)
-    q.add_argument("--windows", default="-0.1:1:23", help="window centres in q* (a:b:n or list)")
+    q.add_argument("--T-teacher", dest="T_teacher", type=float, required=True,
+                   help="teacher temperature T*")
+    q.add_argument("--windows", default="-0.1:1:23", type=range_type("--windows"),
+                   help=f"window centres in q*: {RANGE_HELP}")
     q.add_argument("--k", type=float, default=None,
-                   help="bias stiffness: beta U = N k/2 (q*-c)^2 (default 1/(N spacing^2), >= 4)")
-    q.add_argument("--width", type=float, default=0.0, help="flat-bottom half width (default 0)")
+                   help="bias stiffness: beta U = N k/2 (q*-c)^2 (default: 1/(N spacing^2), >= 4)")
+    q.add_argument("--width", type=float, default=0.0, help="flat-bottom half width")
     q.add_argument("--sweeps", type=int, default=1000, help="measured sweeps per window")
     q.add_argument("--equilibration", type=int, default=200, help="discarded sweeps per window")
-    q.add_argument("--interaction", default="distinct", choices=("distinct", "literal"))
+    q.add_argument("--interaction", default="distinct", choices=("distinct", "literal"),
+                   help="student Hamiltonian")
     q.add_argument("--teacher-interaction", dest="teacher_interaction", default="literal",
-                   choices=("distinct", "literal"))
+                   choices=("distinct", "literal"), help="teacher Hamiltonian")
     q.add_argument("--no-theory", action="store_true", help="skip the theory columns")
-    q.add_argument("--seed", type=int, default=0)
-    q.add_argument("--out", required=True, help="output CSV (+ JSON sidecar)")
+    q.add_argument("--seed", type=int, default=0, help="master seed")
+    q.add_argument("--out", required=True, metavar="FILE.csv",
+                   help="output table: a CSV file (JSON provenance sidecar FILE.json beside it; "
+                        "the agreement summary goes to FILE_agreement.csv)")
     q.set_defaults(func=_run_landscape)

@@ -7,7 +7,7 @@ Examples::
 
     hopfield-phases theory ts point --p 3 --alpha 5 --T 2                # Nishimori line
     hopfield-phases theory ts point --p 3 --alpha 3,6 --T 1 --T-teacher 2 --format json
-    hopfield-phases theory ts thresholds --p 3 4 5 10
+    hopfield-phases theory ts thresholds --p 3,4,5,10
     hopfield-phases theory ts boundary --p 3 --kind gR --T-teacher 2 --T 1 1.5 2.5
     hopfield-phases theory ts teacher --p 3 4 5 10
     hopfield-phases theory ts rN --p 3 --T-teacher 2 2.5 3 --N 50 100 200
@@ -22,35 +22,19 @@ import math
 
 import numpy as np
 
-from .output import add_format_argument, print_rows
-
-
-def _grid(text, name):
-    text = str(text).strip()
-    try:
-        if ":" in text:
-            a, b, n = text.split(":")
-            if int(n) < 1:
-                raise ValueError
-            return [float(x) for x in np.linspace(float(a), float(b), int(n))]
-        vals = [float(x) for x in text.split(",") if x.strip()]
-        if not vals:
-            raise ValueError
-        return vals
-    except ValueError:
-        raise ValueError(f"{name}: cannot parse {text!r}; use a:b:n or a comma list") from None
+from .output import add_format_argument, add_range, emit
 
 
 def _point(args):
     from hopfield_phases.theory import teacher_student as ts
 
     rows = []
-    for a in _grid(args.alpha, "alpha"):
-        for T in _grid(args.T, "T"):
+    for a in args.alpha:
+        for T in args.T:
             r = ts.solve(args.p, a, T, args.T_teacher, interaction=args.interaction,
                          eR_definition=args.eR_definition)
             rows.append(r.as_row())
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
@@ -67,14 +51,14 @@ def _thresholds(args):
                      "alpha_sp_T2": ls * 4.0, "alpha_c_T2": lc * 4.0,
                      "alpha_sp_TeR": ls * TeR**2, "alpha_c_TeR": lc * TeR**2,
                      "kappa_c": ts.kappa_c(p)[0]})
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
 def _boundary(args):
     from hopfield_phases.theory import teacher_student as ts
 
-    temps = _grid(args.T, "T")
+    temps = args.T
     vals = ts.boundary(args.p, args.kind, args.T_teacher, temps, eR_definition=args.eR_definition,
                        assume_misaligned=args.assume_misaligned)
     rows = []
@@ -84,7 +68,7 @@ def _boundary(args):
         if args.with_pinf:
             row["alpha_pinf"] = float(ts.alpha_gR_infinite_p(T, row["T_teacher"]))
         rows.append(row)
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
@@ -98,7 +82,7 @@ def _teacher(args):
                      "beta_c": 1 / Tc, "ln2_minus_beta_c_times_4p": (math.log(2) - 1 / Tc) * 4.0**p})
     rows.append({"p": "inf", "T_c": 1 / math.log(2), "T_sp": math.inf, "m_bar_at_Tc": 1.0,
                  "beta_c": math.log(2), "ln2_minus_beta_c_times_4p": 1.0})
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
@@ -112,16 +96,16 @@ def _rN(args):
             rows.append({"p": args.p, "T_teacher": Ts, "N": N,
                          "r_N": t.coupling_ratio(N, args.p, Ts, form=args.teacher_form),
                          "one_over_N_coefficient": c, "one_over_N2_coefficient": d})
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
 def _diagram(args):
     from hopfield_phases.theory import teacher_student as ts
 
-    d = ts.phase_diagram(args.p, _grid(args.alpha, "alpha"), _grid(args.T, "T"), args.T_teacher,
+    d = ts.phase_diagram(args.p, args.alpha, args.T, args.T_teacher,
                          interaction=args.interaction, eR_definition=args.eR_definition)
-    print_rows(d.rows(), args.format)
+    emit(d.rows(), args)
     return 0
 
 
@@ -131,7 +115,7 @@ def _zero_t(args):
     z = ts.zero_temperature(args.p, args.alpha, args.T_teacher)
     rows = [dict(kind="T=0 formulas (doc Sec. 9)", T=0.0, q_star=z["q_star"], C=z["C"], energy=z["e0"],
                  entropy=z["s0"], kappa=z["kappa"], kappa_c=z["kappa_c"])]
-    lam_T = _grid(args.T, "T")
+    lam_T = args.T
     for T in lam_T:
         r = ts.solve(args.p, args.alpha, T, args.T_teacher)
         R = r.retrieval or {}
@@ -139,16 +123,16 @@ def _zero_t(args):
         rows.append(dict(kind="finite-T RS retrieval", T=T, q_star=R.get("q_star", float("nan")),
                          C=(1 - q) / T, energy=R.get("energy", float("nan")),
                          entropy=R.get("entropy", float("nan")), kappa=z["kappa"], kappa_c=z["kappa_c"]))
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
 def _landscape(args):
     from hopfield_phases.theory import teacher_student as ts
 
-    qs = np.array(_grid(args.q_star, "q_star"))
+    qs = np.array(args.q_star)
     V = ts.landscape(args.p, args.alpha, args.T, args.T_teacher, qs, interaction=args.interaction)
-    print_rows([{"q_star": float(q), "V": float(x)} for q, x in zip(qs, np.atleast_1d(V))], args.format)
+    emit([{"q_star": float(q), "V": float(x)} for q, x in zip(qs, np.atleast_1d(V))], args)
     return 0
 
 
@@ -159,15 +143,15 @@ def _pprime(args):
     for pr in args.p_prime:
         for N in args.N:
             rows.append(pp.candidate_A_max_teacher_temperature(pr, args.alpha, N))
-    print_rows(rows, args.format)
+    emit(rows, args)
     return 0
 
 
 def _mixture(args):
     from hopfield_phases.theory.teacher_student import example_retrieval as er
 
-    rows = [er.symmetric_mixture(args.p, M, T, args.T_teacher) for T in _grid(args.T, "T") for M in args.M]
-    print_rows(rows, args.format)
+    rows = [er.symmetric_mixture(args.p, M, T, args.T_teacher) for T in args.T for M in args.M]
+    emit(rows, args)
     return 0
 
 
@@ -180,82 +164,86 @@ def register(groups) -> None:
     sub = p.add_subparsers(dest="ts_command", metavar="WHAT", required=True)
 
     def common(q, T_teacher=True, interaction=True):
-        q.add_argument("--p", type=int, default=3, help="interaction order p >= 3 (default 3)")
+        q.add_argument("--p", type=int, default=3, help="interaction order p >= 3")
         if T_teacher:
             q.add_argument("--T-teacher", dest="T_teacher", type=float, default=None,
                            help="teacher temperature T* (default: the Nishimori line T* = T)")
         if interaction:
             q.add_argument("--interaction", choices=("distinct", "literal"), default="distinct",
-                           help="student Hamiltonian form (doc Sec. 11; default distinct)")
+                           help="student Hamiltonian form (doc Sec. 11)")
         q.add_argument("--eR-definition", dest="eR_definition", choices=("teacher", "memorization"),
-                       default="teacher", help="definition of eR (doc Sec. 14 item 2; default teacher)")
+                       default="teacher", help="definition of eR (doc Sec. 14 item 2)")
         add_format_argument(q)
 
     q = sub.add_parser("point", help="phase, order parameters, entropy, replicon at (alpha, T)")
     common(q)
-    q.add_argument("--alpha", default="5", help="load(s): a:b:n or comma list")
-    q.add_argument("--T", default="2", help="student temperature(s): a:b:n or comma list")
+    add_range(q, "--alpha", required=True, nonnegative=True, help="load(s)")
+    add_range(q, "--T", required=True, nonnegative=True, help="student temperature(s)")
     q.set_defaults(func=_point)
 
     q = sub.add_parser("thresholds", help="Nishimori-line lambda_sp, lambda_c, T_d, T_s, alpha_sp/c")
-    q.add_argument("--p", type=int, nargs="+", default=[3, 4, 5, 10])
+    add_range(q, "--p", kind=int, default=[3, 4, 5, 10], help="interaction orders")
     add_format_argument(q)
     q.set_defaults(func=_thresholds)
 
     q = sub.add_parser("boundary", help="alpha on the lR, gR, eR or SG line vs T")
     common(q, interaction=False)
-    q.add_argument("--kind", choices=("lR", "gR", "eR", "SG"), default="gR")
-    q.add_argument("--T", default="1.5,2,3", help="student temperatures: a:b:n or comma list")
+    q.add_argument("--kind", choices=("lR", "gR", "eR", "SG"), default="gR", help="which line")
+    add_range(q, "--T", default="1.5,2,3", positive=True, help="student temperatures")
     q.add_argument("--assume-misaligned", action="store_true",
                    help="use the misaligned-teacher theory even where T* < T*_c (scaling check)")
     q.add_argument("--with-pinf", action="store_true", help="add the p -> infinity gR formula")
     q.set_defaults(func=_boundary)
 
     q = sub.add_parser("teacher", help="teacher T*_c(p), T*_sp(p), m_bar(T*_c) and the p -> inf limit")
-    q.add_argument("--p", type=int, nargs="+", default=[3, 4, 5, 10])
+    add_range(q, "--p", kind=int, default=[3, 4, 5, 10], help="interaction orders")
     add_format_argument(q)
     q.set_defaults(func=_teacher)
 
     q = sub.add_parser("rN", help="finite-N coupling ratio r_N and its 1/N coefficient")
-    q.add_argument("--p", type=int, default=3)
-    q.add_argument("--T-teacher", dest="T_teacher", type=float, nargs="+", default=[2.0, 2.5, 3.0])
-    q.add_argument("--N", type=int, nargs="+", default=[50, 100, 200, 400, 1000, 4000])
-    q.add_argument("--teacher-form", choices=("literal", "distinct"), default="literal")
+    q.add_argument("--p", type=int, default=3, help="interaction order")
+    add_range(q, "--T-teacher", dest="T_teacher", default=[2.0, 2.5, 3.0], positive=True,
+              help="teacher temperatures")
+    add_range(q, "--N", kind=int, default=[50, 100, 200, 400, 1000, 4000], positive=True,
+              help="system sizes")
+    q.add_argument("--teacher-form", choices=("literal", "distinct"), default="literal",
+                   help="teacher Hamiltonian")
     add_format_argument(q)
     q.set_defaults(func=_rN)
 
     q = sub.add_parser("diagram", help="phase diagram on an (alpha, T) grid (tidy rows)")
     common(q)
-    q.add_argument("--alpha", default="0.5:20:8")
-    q.add_argument("--T", default="0.5:4:8")
+    add_range(q, "--alpha", default="0.5:20:8", nonnegative=True, help="loads")
+    add_range(q, "--T", default="0.5:4:8", nonnegative=True, help="student temperatures")
     q.set_defaults(func=_diagram)
 
     q = sub.add_parser("zero-t", help="T = 0 formulas vs finite-T retrieval (doc Sec. 9)")
-    q.add_argument("--p", type=int, default=3)
-    q.add_argument("--alpha", type=float, default=6.0)
-    q.add_argument("--T-teacher", dest="T_teacher", type=float, default=2.0)
-    q.add_argument("--T", default="0.01,0.03,0.1", help="finite temperatures to compare")
+    q.add_argument("--p", type=int, default=3, help="interaction order")
+    q.add_argument("--alpha", type=float, default=6.0, help="load")
+    q.add_argument("--T-teacher", dest="T_teacher", type=float, default=2.0, help="teacher temperature T*")
+    add_range(q, "--T", default="0.01,0.03,0.1", positive=True, help="finite temperatures to compare")
     add_format_argument(q)
     q.set_defaults(func=_zero_t)
 
     q = sub.add_parser("landscape", help="constrained free entropy V(q*) (doc Sec. 3.6)")
     common(q)
-    q.add_argument("--alpha", type=float, default=4.7136)
-    q.add_argument("--T", type=float, default=2.0)
-    q.add_argument("--q-star", dest="q_star", default="0:0.95:20")
+    q.add_argument("--alpha", type=float, default=4.7136, help="load")
+    q.add_argument("--T", type=float, default=2.0, help="student temperature")
+    add_range(q, "--q-star", dest="q_star", default="0:0.95:20", help="overlaps q* with the teacher")
     q.set_defaults(func=_landscape)
 
     q = sub.add_parser("pprime", help="p' != p student, candidate A T*_max (unverified, doc Sec. 10)")
-    q.add_argument("--p-prime", dest="p_prime", type=int, nargs="+", default=[4, 6, 8])
-    q.add_argument("--N", type=float, nargs="+", default=[1e3, 1e4])
-    q.add_argument("--alpha", type=float, default=1.0)
+    add_range(q, "--p-prime", dest="p_prime", kind=int, default=[4, 6, 8], help="student orders p'")
+    add_range(q, "--N", default=[1e3, 1e4], positive=True, help="system sizes")
+    q.add_argument("--alpha", type=float, default=1.0, help="load")
     add_format_argument(q)
     q.set_defaults(func=_pprime)
 
     q = sub.add_parser("mixture", help="aligned teacher, M examples: symmetric mixture (doc Sec. 6)")
-    q.add_argument("--p", type=int, default=3)
-    q.add_argument("--T", default="1.4,1.48")
-    q.add_argument("--T-teacher", dest="T_teacher", type=float, default=None)
-    q.add_argument("--M", type=int, nargs="+", default=[1, 2, 3, 5])
+    q.add_argument("--p", type=int, default=3, help="interaction order")
+    add_range(q, "--T", default="1.4,1.48", positive=True, help="student temperatures")
+    q.add_argument("--T-teacher", dest="T_teacher", type=float, default=None,
+                   help="teacher temperature T* (default: the Nishimori line T* = T)")
+    add_range(q, "--M", kind=int, default=[1, 2, 3, 5], positive=True, help="numbers of examples")
     add_format_argument(q)
     q.set_defaults(func=_mixture)
