@@ -92,7 +92,7 @@ def default_stiffness(N: int, centers) -> float:
 
 def _check_windows(centers, k, width, N):
     centers = np.asarray(centers, dtype=float)
-    if centers.ndim != 1 or centers.size < 1 or np.any(np.abs(centers) > 1):
+    if centers.ndim != 1 or centers.size < 1 or not np.all(np.abs(centers) <= 1):  # NaN fails too
         raise ValueError("centers must be a non-empty list of q* values in [-1, 1]")
     k = default_stiffness(N, centers) if k is None else positive("k", k)
     return centers, k, nonnegative("width", width)
