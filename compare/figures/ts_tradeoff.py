@@ -46,8 +46,8 @@ PATHS = {
 SIZES = {
     "tiny": dict(N={3: (12, 16, 20, 24), 4: (8, 10, 12, 14)}, q0=(0.0, 0.4, 0.7), samples=2,
                  budget=8, n_boot=50, n_grid=9, finite_N_theory=False, q0_ref=0.4),
-    "quick": dict(N={3: (32, 64, 128, 256), 4: (24, 32, 48, 64)},
-                  q0=(-0.2, 0.0, 0.15, 0.3, 0.45, 0.6), samples=6, budget=50, n_boot=300, n_grid=21,
+    "quick": dict(N={3: (24, 48, 96, 192), 4: (16, 24, 32, 48)},
+                  q0=(-0.2, 0.0, 0.15, 0.3, 0.45, 0.6), samples=6, budget=40, n_boot=300, n_grid=21,
                   finite_N_theory=True, q0_ref=0.3),
     "paper": dict(N={3: (64, 128, 256, 512), 4: (32, 48, 64, 96)},
                   q0=(-0.2, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7), samples=24, budget=400,
@@ -98,7 +98,7 @@ def theory(size: str) -> dict:
                 else:
                     C.log(f"theory: landscape p={p} {path} {regime}")
                     basins[(p, path, regime, None, "N=inf")] = tt.basin(p, ALPHA, T, Ts, n_grid=s["n_grid"])
-                    if s["finite_N_theory"]:
+                    if s["finite_N_theory"] and T > 0:  # r_N: finite T only (T = 0 is a proxy)
                         for N in s["N"][p]:
                             r = th_teacher.coupling_ratio(N, p, Ts)
                             basins[(p, path, regime, N, "r_N")] = tt.basin(
@@ -136,7 +136,8 @@ def reduce(sim_rows, size: str, seed: int):
         extra = {}
         for var, b in bars.items():
             extra[f"theory_edge_{var}"] = b.basin_edge
-            extra[f"N_barrier_{var}"] = N * b.barrier_from(max(q0, -1.0)) if b.success else math.nan
+            # Arrhenius exponent N * Delta V(q0) at finite T; at T = 0 nothing is activated (NaN)
+            extra[f"N_barrier_{var}"] = (N * b.barrier_from(q0) if b.success and b.T > 0 else math.nan)
         agreement.append(ag.agreement_row(
             "median recovery time (sweeps)", pt["median"], pt["ci_low"], pt["ci_high"], math.nan,
             "", p=p, path=path, regime=regime, N=N, q0=q0, T=pt["T"], T_teacher=pt["T_teacher"],
@@ -158,7 +159,7 @@ def reduce(sim_rows, size: str, seed: int):
                 "basin edge q0 (P(recover) = 1/2)", e["edge"], e["ci_low"], e["ci_high"],
                 b.basin_edge if b.success else math.nan, var, p=p, path=path, regime=regime, N=N,
                 T=rs[0]["T"], T_teacher=rs[0]["T_teacher"], alpha=ALPHA, edge_bound=e["edge_bound"],
-                theory_barrier=b.barrier, N_times_barrier=N * b.barrier if b.success else math.nan,
+                theory_barrier=b.barrier, N_times_barrier=N * b.barrier if b.success and b.T > 0 else math.nan,
                 theory_q_retrieval=b.q_retrieval, theory_T_used=b.T_used,
                 coupling_ratio=b.coupling_ratio, theory_status=b.status,
                 method="isotonic 1/2-crossing in q0, bootstrap 68 %"))
@@ -187,6 +188,8 @@ def reduce(sim_rows, size: str, seed: int):
                                           alpha=ALPHA, method=t.method, theory_status=t.status))
         for a in ALPHA_CURVE:
             y = t.T_star_max if regime == "eR" else t.T_star_max * math.sqrt(a / ALPHA)
+            if regime != "eR" and not y > th["tolerance"][(p, path, "eR")].T_star_max:
+                y = math.nan  # features need a misaligned teacher (T* > T*_c)
             rows.append(dict(p=p, path=path, regime=regime, panel="tolerance", kind="theory",
                              x=float(a), y=float(y), ylo=math.nan, yhi=math.nan))
     return rows, agreement
@@ -221,8 +224,9 @@ def _tplot(ax, x, y, lo, hi, budget, color, label, marker="o"):
     x, y, lo, hi = (np.asarray(a, dtype=float) for a in (x, y, lo, hi))
     fin = np.isfinite(y)
     b = float(budget) if budget else np.nan
-    yerr = np.array([np.where(np.isfinite(lo), y - lo, 0.0), np.where(np.isfinite(hi), hi - y, b - y)])
-    yerr = np.nan_to_num(np.clip(yerr, 0, None))
+    with np.errstate(invalid="ignore"):
+        yerr = np.array([np.where(np.isfinite(lo), y - lo, 0.0), np.where(np.isfinite(hi), hi - y, b - y)])
+        yerr = np.nan_to_num(np.clip(yerr, 0, None))
     ax.errorbar(x[fin], y[fin] + 1, yerr=yerr[:, fin], color=color, marker=marker, ms=3.5, lw=1.1,
                 capsize=2, label=label)
     if (~fin).any():
@@ -279,6 +283,10 @@ def draw(rows, params=None):
             ax.set_yscale("log")
             ax.set_ylabel("recovery time + 1 (sweeps)")
         ax_n.set_xscale("log")
+        if Ns:
+            ax_n.set_xticks(Ns)
+            ax_n.set_xticklabels([str(n) for n in Ns])
+            ax_n.minorticks_off()
         ax_n.set_xlabel("$N$")
         ax_n.set_title(f"$p={p}$, $q_0={q0_ref}$", fontsize=9)
         ax_q.set_xlabel("$q_0$")

@@ -274,19 +274,38 @@ def basin(p, alpha, T, T_teacher=None, N=None, *, coupling_ratio=1.0, n_grid=_N_
     q_lo = 0.0 if T > 0 else Q_FLOOR_ZERO_T
     q_hi = min(q_R, 0.999)
     qg = np.linspace(q_lo, q_hi, n_grid)
-    Vg = _st.landscape(p, a_eff, T_eff, Ts_eff, qg)
+
+    def V_at(x):
+        try:
+            return float(_st.landscape(p, a_eff, T_eff, Ts_eff, float(x)))
+        except RuntimeError:  # the landscape's inner q iteration did not converge here
+            return math.nan
+
+    Vg = np.array([V_at(x) for x in qg])
+    ok = np.isfinite(Vg)
+    n_bad = int((~ok).sum())
+    note = "RS landscape V(q*)" + (f" at T = {T_used:g} (T = 0 proxy, RS approximate)" if T == 0 else "")
+    if n_bad:
+        note += f"; {n_bad} of {n_grid} grid points unconverged and skipped"
+    if ok.sum() < 5 or not ok[-1]:
+        return Basin(**base, regime=label, T_used=T_used, q_retrieval=q_R, status=UNCONVERGED,
+                     q_grid=qg, V_grid=Vg, message=note)
+    qg, Vg = qg[ok], Vg[ok]
     scale = T_used if T == 0 else 1.0
     edge, top, bar = landscape_basin(qg, Vg, q_retrieval=q_hi)
     j = int(np.argmin(np.abs(qg - edge)))
     if 0 < j < len(qg) - 1:  # refine the minimum between the grid neighbours
-        edge = _refine_min(lambda x: float(_st.landscape(p, a_eff, T_eff, Ts_eff, x)), qg[j - 1], qg[j + 1])
-        bar = float(Vg[int(np.argmin(np.abs(qg - top)))] - _st.landscape(p, a_eff, T_eff, Ts_eff, edge))
+        try:
+            e2 = _refine_min(lambda x: float(_st.landscape(p, a_eff, T_eff, Ts_eff, x)), qg[j - 1], qg[j + 1])
+            v2 = V_at(e2)
+            if math.isfinite(v2) and v2 <= Vg[j]:
+                edge, bar = e2, float(Vg[int(np.argmin(np.abs(qg - top)))] - v2)
+        except RuntimeError:
+            note += "; edge refinement failed (grid value kept)"
     status = OK if R.get("converged", True) else UNCONVERGED
     return Basin(**base, regime=label, T_used=T_used, q_retrieval=q_R, basin_edge=float(edge),
                  q_top=float(top), barrier=float(max(bar, 0.0)) * scale, q_grid=qg, V_grid=Vg * scale,
-                 status=status, residual=0.0,
-                 message="RS landscape V(q*)" + (f" at T = {T_used:g} (T = 0 proxy, RS approximate)"
-                                                  if T == 0 else ""))
+                 status=status, residual=0.0, message=note)
 
 
 # ---------------------------------------------------------------------------------------------
