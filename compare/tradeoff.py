@@ -17,7 +17,8 @@ Methods
   the isotonic (non-decreasing, PAVA) fit of the recovery fraction vs q0, linear in q0, with a
   bootstrap over runs at each q0 (:func:`hopfield_phases.compare.agreement.transition`).  When
   every q0 of the grid recovers (or none does), the edge is off the grid: reported as NaN with
-  ``edge_bound`` "below q0_min" (or "above q0_max").  (:func:`basin_edge`)
+  ``edge_bound`` "below q0_min" (or "above q0_max").  The interval is widened to contain the
+  grid cell in which the fit crosses 1/2 (the resolution of the q0 grid).  (:func:`basin_edge`)
 * **Speed-up** of prototypes over features at equal (p, path, N, q0): the ratio of median
   recovery times gR/eR with a paired-by-resampling bootstrap interval (independent resampling
   of the two sets of runs); ``inf`` when the features do not recover (median censored).
@@ -123,7 +124,12 @@ def basin_edge(q0, recovered, *, n_boot: int = 1000, level: float = 0.68, seed=0
         return dict(edge=math.nan, ci_low=math.nan, ci_high=math.nan, edge_bound=bound or "one q0 only",
                     n_boot_valid=0)
     tr = ag.transition(xs, M, 0.5, method="isotonic", log=False, n_boot=n_boot, level=level, seed=seed)
-    return dict(edge=tr.value, ci_low=tr.ci_low, ci_high=tr.ci_high, edge_bound="",
+    # the data cannot resolve the edge finer than the grid cell where the fit crosses 1/2: the
+    # interval is widened to contain that cell
+    j = int(np.flatnonzero(fit >= 0.5)[0])
+    lo = min(tr.ci_low, xs[j - 1]) if math.isfinite(tr.ci_low) else xs[j - 1]
+    hi = max(tr.ci_high, xs[j]) if math.isfinite(tr.ci_high) else xs[j]
+    return dict(edge=tr.value, ci_low=float(lo), ci_high=float(hi), edge_bound="",
                 n_boot_valid=tr.n_boot_valid)
 
 

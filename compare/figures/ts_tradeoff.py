@@ -45,13 +45,13 @@ PATHS = {
 }
 SIZES = {
     "tiny": dict(N={3: (12, 16, 20, 24), 4: (8, 10, 12, 14)}, q0=(0.0, 0.4, 0.7), samples=2,
-                 budget=8, n_boot=50, n_grid=9, finite_N_theory=False, q0_ref=0.4),
+                 budget=8, n_boot=50, n_grid=9, finite_N_theory=False, q0_ref=(0.4,)),
     "quick": dict(N={3: (24, 48, 96, 192), 4: (16, 24, 32, 48)},
-                  q0=(-0.2, 0.0, 0.15, 0.3, 0.45, 0.6), samples=6, budget=40, n_boot=300, n_grid=21,
-                  finite_N_theory=True, q0_ref=0.3),
+                  q0=(-0.2, 0.0, 0.1, 0.2, 0.3, 0.45, 0.6), samples=6, budget=30, n_boot=300, n_grid=21,
+                  finite_N_theory=True, q0_ref=(0.3, 0.45)),
     "paper": dict(N={3: (64, 128, 256, 512), 4: (32, 48, 64, 96)},
                   q0=(-0.2, 0.0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7), samples=24, budget=400,
-                  n_boot=1000, n_grid=41, finite_N_theory=True, q0_ref=0.3),
+                  n_boot=1000, n_grid=41, finite_N_theory=True, q0_ref=(0.3, 0.5)),
 }
 ALPHA_CURVE = np.linspace(2.0, 20.0, 37)
 
@@ -219,7 +219,13 @@ def _sel(rows, **m):
     return [r for r in rows if all(r.get(k) == v for k, v in m.items())]
 
 
-def _tplot(ax, x, y, lo, hi, budget, color, label, marker="o"):
+_MARK = {("nishimori", "eR"): "s", ("nishimori", "gR"): "o", ("zero_T", "eR"): "D", ("zero_T", "gR"): "v"}
+_SHIFT = {("nishimori", "eR"): -0.012, ("nishimori", "gR"): -0.004, ("zero_T", "eR"): 0.004,
+          ("zero_T", "gR"): 0.012}
+_DODGE = {k: 1.0 + 2.0 * v for k, v in _SHIFT.items()}
+
+
+def _tplot(ax, x, y, lo, hi, budget, color, label, marker="o", ls="-"):
     """Median time + 1 on a log axis; censored medians drawn at the budget (open triangles)."""
     x, y, lo, hi = (np.asarray(a, dtype=float) for a in (x, y, lo, hi))
     fin = np.isfinite(y)
@@ -228,7 +234,7 @@ def _tplot(ax, x, y, lo, hi, budget, color, label, marker="o"):
         yerr = np.array([np.where(np.isfinite(lo), y - lo, 0.0), np.where(np.isfinite(hi), hi - y, b - y)])
         yerr = np.nan_to_num(np.clip(yerr, 0, None))
     ax.errorbar(x[fin], y[fin] + 1, yerr=yerr[:, fin], color=color, marker=marker, ms=3.5, lw=1.1,
-                capsize=2, label=label)
+                capsize=2, label=label, ls=ls)
     if (~fin).any():
         ax.plot(x[~fin], np.full((~fin).sum(), b + 1), ls="none", marker="^", mfc="none", color=color, ms=5)
 
@@ -236,20 +242,25 @@ def _tplot(ax, x, y, lo, hi, budget, color, label, marker="o"):
 def draw(rows, params=None):
     params = params or {}
     fig, axes = new_figure(2, 4, figsize=(13.0, 6.2))
-    q0_ref = params.get("q0_ref", 0.3)
+    q0_refs = params.get("q0_ref", [0.3])
+    q0_refs = q0_refs if isinstance(q0_refs, list) else [q0_refs]
     for i, p in enumerate((3, 4)):
         ax_n, ax_q, ax_f, ax_t = axes[i]
         Ns = sorted({r["N"] for r in _sel(rows, p=p, panel="time")})
         N_max = Ns[-1] if Ns else None
         for (path, regime), col in _COL.items():
-            pts = sorted(_sel(rows, p=p, panel="time", path=path, regime=regime, q0=q0_ref), key=lambda r: r["N"])
-            if pts:
-                _tplot(ax_n, [r["N"] for r in pts], [r["y"] for r in pts], [r["ylo"] for r in pts],
-                       [r["yhi"] for r in pts], pts[0]["budget"], col, _LAB[(path, regime)])
+            for k, q0_ref in enumerate(q0_refs):
+                pts = sorted(_sel(rows, p=p, panel="time", path=path, regime=regime, q0=q0_ref), key=lambda r: r["N"])
+                if pts:
+                    _tplot(ax_n, [r["N"] * _DODGE[(path, regime)] for r in pts], [r["y"] for r in pts],
+                           [r["ylo"] for r in pts], [r["yhi"] for r in pts], pts[0]["budget"], col,
+                           _LAB[(path, regime)] + f", $q_0={q0_ref}$", marker=_MARK[(path, regime)],
+                           ls="-" if k == 0 else "--")
             pts = sorted(_sel(rows, p=p, panel="time", path=path, regime=regime, N=N_max), key=lambda r: r["q0"])
             if pts:
-                _tplot(ax_q, [r["q0"] for r in pts], [r["y"] for r in pts], [r["ylo"] for r in pts],
-                       [r["yhi"] for r in pts], pts[0]["budget"], col, _LAB[(path, regime)])
+                _tplot(ax_q, [r["q0"] + _SHIFT[(path, regime)] for r in pts], [r["y"] for r in pts],
+                       [r["ylo"] for r in pts], [r["yhi"] for r in pts], pts[0]["budget"], col,
+                       _LAB[(path, regime)], marker=_MARK[(path, regime)])
                 x = np.array([r["q0"] for r in pts])
                 ax_q.fill_between(x, np.array([r["q25"] for r in pts], dtype=float) + 1,
                                   np.minimum(np.array([r["q75"] for r in pts], dtype=float), pts[0]["budget"]) + 1,
@@ -259,8 +270,9 @@ def draw(rows, params=None):
                 y = np.array([r["y"] for r in pts], dtype=float)
                 lo = np.array([r["ylo"] for r in pts], dtype=float)
                 hi = np.array([r["yhi"] for r in pts], dtype=float)
-                ax_f.errorbar([r["q0"] for r in pts], y, yerr=np.nan_to_num([y - lo, hi - y]), color=col,
-                              marker="o", ms=3.5, capsize=2, lw=1.1, label=_LAB[(path, regime)])
+                ax_f.errorbar([r["q0"] + _SHIFT[(path, regime)] for r in pts], y,
+                              yerr=np.nan_to_num([y - lo, hi - y]), color=col, marker=_MARK[(path, regime)],
+                              ms=3.5, capsize=2, lw=1.1, label=_LAB[(path, regime)])
             for r in _sel(rows, p=p, panel="edge", path=path, regime=regime):
                 if r["kind"] == "simulation" or not np.isfinite(r["y"]):
                     continue
@@ -288,7 +300,7 @@ def draw(rows, params=None):
             ax_n.set_xticklabels([str(n) for n in Ns])
             ax_n.minorticks_off()
         ax_n.set_xlabel("$N$")
-        ax_n.set_title(f"$p={p}$, $q_0={q0_ref}$", fontsize=9)
+        ax_n.set_title(f"$p={p}$: median time vs $N$ (triangles: beyond budget)", fontsize=9)
         ax_q.set_xlabel("$q_0$")
         ax_q.set_title(f"$p={p}$, $N={N_max}$ (lines: theory basin edges)", fontsize=9)
         ax_f.set_xlabel("$q_0$")
@@ -309,7 +321,7 @@ def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers
     """Draw ``ts-tradeoff``; ``from_csv`` redraws from a stored ``ts-tradeoff.csv``."""
     files, agreement = C.build_simulation_figure(
         NAME, out_dir, size, seed, sizes=SIZES, simulate=simulate, reduce=reduce, draw=draw,
-        parameters=lambda: dict(alpha=ALPHA, threshold=THRESHOLD, q0_ref=SIZES[size]["q0_ref"],
+        parameters=lambda: dict(alpha=ALPHA, threshold=THRESHOLD, q0_ref=list(SIZES[size]["q0_ref"]),
                                 budget=SIZES[size]["budget"], samples=SIZES[size]["samples"],
                                 N={str(k): list(v) for k, v in SIZES[size]["N"].items()},
                                 q0=list(SIZES[size]["q0"]), paths={k: {r: list(t) for r, t in v.items()}
