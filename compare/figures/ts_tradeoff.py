@@ -17,6 +17,12 @@ and with the finite-N coupling r_N), and the noise tolerance T*_max of each regi
 path; along alpha it scales as sqrt(alpha) for gR/lR (the boundaries are prop. to T^2 and
 T*^2) and is flat (T*_c(p)) for eR.
 
+Sizes: tiny (p = 3: N = 12-24, p = 4: N = 8-14, 3 q0, 2 samples, budget 8 sweeps; seconds);
+quick (p = 3: N = 24, 48, 96, 192; p = 4: N = 16, 24, 32, 48; q0 in {-0.2, 0, 0.1, 0.2, 0.3,
+0.45, 0.6}; 6 samples; budget 30 sweeps; 1344 runs, about 1.5 min of CPU on 2 cores, 6 min wall
+on a heavily shared 2-core machine); paper (p = 3: N up to 512, p = 4: up to 96; 9 q0; 24
+samples; budget 400).  Recovery threshold q* >= 0.8.
+
 Reduction (:mod:`hopfield_phases.compare.tradeoff`): medians of the censored recovery times
 with bootstrap intervals and 25-75 % spreads, recovery fractions, basin edges (isotonic 1/2
 crossing in q0 with bootstrap intervals), and the speed-up t_gR/t_eR at equal (p, path, N, q0).
