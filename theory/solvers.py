@@ -49,7 +49,7 @@ import numpy as np
 from scipy import optimize
 
 from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContract
-from hopfield_phases._core.validation import integer, positive, probability, real
+from hopfield_phases._core.validation import integer, positive, real
 
 __all__ = [
     "SolverResult",
@@ -145,6 +145,9 @@ def real_array(name: str, values, minimum: float | None = None) -> np.ndarray:
             raise ValueError(f"{name} must be real numbers, got {values!r}")
         try:
             arr = np.asarray(values)
+            if not isinstance(values, np.ndarray) and arr.dtype.kind in "iuf" and any(
+                    isinstance(v, (bool, np.bool_)) for v in np.asarray(values, dtype=object).flat):
+                raise ValueError  # a bool mixed into a list of numbers
         except (TypeError, ValueError):
             raise ValueError(f"{name} must be real numbers, got {values!r}") from None
         if arr.dtype.kind not in "iuf":
@@ -261,6 +264,7 @@ def expand_bracket(
     until: Callable[[float, float], bool] | None = None,
     fa: float | None = None,
     fb: float | None = None,
+    allow_inf: bool = False,
     what: str = "bracket",
 ) -> SolverResult:
     """Move the end ``b`` of ``[a, b]`` away from ``a`` until ``until(f(a), f(b))`` holds.
@@ -278,7 +282,10 @@ def expand_bracket(
     evaluating ``f`` there, or, with ``clip=True``, evaluates at ``limit`` itself and gives up
     only if the condition still fails there.  ``until`` defaults to a sign change
     (``f(b) == 0`` or ``sign f(a) != sign f(b)``).  A non-finite ``f`` also ends the search
-    with status "absent".  ``fa``/``fb`` may pass values already known.
+    with status "absent" (with ``allow_inf=True`` only NaN does: a condition that is
+    ``-inf`` off a physical branch is then simply "not yet").  ``fa``/``fb`` may pass values
+    already known (with ``slide=False`` and an ``until`` that ignores ``fa``, ``fa`` is never
+    used).
 
     Returns a :class:`SolverResult` with ``x = (a, b)`` (the last bracket),
     ``extra = {"fa", "fb"}``, ``iterations`` = number of expansions and status "ok" when the
@@ -302,8 +309,9 @@ def expand_bracket(
     fa = f(a) if fa is None else fa
     fb = f(b) if fb is None else fb
     n = 0
+    bad = (lambda v: np.isnan(v)) if allow_inf else (lambda v: not np.isfinite(v))
     while True:
-        if not (np.isfinite(fa) and np.isfinite(fb)):
+        if bad(fa) or bad(fb):
             return SolverResult(np.array([a, b]), iterations=n, status=ABSENT,
                                 message=f"{what}: not finite at an end of [{a:.6g}, {b:.6g}]",
                                 extra={"fa": fa, "fb": fb})
