@@ -1,5 +1,7 @@
 """Gaussian expectations against mpmath adaptive quadrature (independent fact)."""
 
+import zlib
+
 import mpmath as mp
 import numpy as np
 import pytest
@@ -41,7 +43,8 @@ def _points(seed, n):
 @pytest.mark.parametrize("name", list(FUNCS))
 def test_against_mpmath(name):
     fast, exact = FUNCS[name]
-    for a, b in _points(hash(name) % 1000, 8):
+    # a fixed seed per function (hash(str) changes with every interpreter run)
+    for a, b in _points(zlib.crc32(name.encode()) % 1000, 8):
         ref = reference(exact, a, b)
         val = fast(a, b)
         assert val == pytest.approx(ref, rel=1e-10, abs=1e-13), (name, a, b, val, ref)
