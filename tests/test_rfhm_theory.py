@@ -354,3 +354,18 @@ def test_dense_unseen_example_has_no_rs_state():
         assert not s.exists and "< 1" in s.message
     with pytest.raises(ValueError, match="^alpha_D"):
         rfhm.dense_test_state(1.0, -1.0)
+
+
+def test_mixture_functions_refuse_bad_types():
+    from hopfield_phases.theory import mixtures
+
+    for call, name in ((lambda: mixtures.m_of_y("1", 1), "y"),
+                       (lambda: mixtures.g_of_y([1.0, True], 3), "y"),
+                       (lambda: mixtures.dm_dy(1.0, n=2), "n"),
+                       (lambda: mixtures.zeta_law(True), "n"),
+                       (lambda: mixtures.gaussian_pdf(b"0"), "x")):
+        with pytest.raises(ValueError, match=f"^{name} "):
+            call()
+    # NaN propagates (iterations rely on it), infinity is a limit: m(oo) = E|zeta|/n
+    assert math.isnan(float(mixtures.m_of_y(math.nan, 1)))
+    assert float(mixtures.m_of_y(math.inf, 3)) == pytest.approx(0.5, abs=1e-15)

@@ -133,8 +133,9 @@ class NoSolution(ValueError):
 # ----------------------------------------------------------------------------------------
 
 
-def real_array(name: str, values, minimum: float | None = None) -> np.ndarray:
-    """``values`` as a float array of finite numbers (``>= minimum`` if given).
+def real_array(name: str, values, minimum: float | None = None, finite: bool = True) -> np.ndarray:
+    """``values`` as a float array of finite numbers (``>= minimum`` if given; with
+    ``finite=False`` infinities and NaN pass, for functions that propagate them).
 
     Booleans, strings and bytes are refused (no silent coercion), as by
     ``hopfield_phases._core.validation``; ValueError naming ``name`` otherwise."""
@@ -160,7 +161,7 @@ def real_array(name: str, values, minimum: float | None = None) -> np.ndarray:
             else:
                 raise ValueError(f"{name} must be real numbers, got {values!r}")
         arr = arr.astype(float, copy=False)
-    if not np.all(np.isfinite(arr)):
+    if finite and not np.all(np.isfinite(arr)):
         raise ValueError(f"{name} must be finite, got {values!r}")
     if minimum is not None and arr.size and np.min(arr) < minimum:
         raise ValueError(f"{name} must be >= {minimum}, got {values!r}")
