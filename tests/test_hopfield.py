@@ -446,3 +446,15 @@ def test_reference_dataset_matches_theory():
     r = tm[len(tm) // 2]
     assert H.spinodal_alpha(r["T"]) == pytest.approx(r["alpha"], rel=1e-9)
     assert meta["key_points"]["alpha_c"] == pytest.approx(H.capacity(), rel=1e-12)
+
+
+def test_phase_diagram_statuses(monkeypatch):
+    d = H.phase_diagram(alphas=[0.01, 0.2], lines=("retrieval_spinodal",))
+    assert d.status == "ok" and "1 point(s) where a line does not exist" in d.message
+    # a root finder that stops early: the point is nan and the diagram says "unconverged"
+    from hopfield_phases.theory import solvers
+
+    real_root = solvers.bracketed_root
+    monkeypatch.setattr(H, "bracketed_root", lambda *a, **k: real_root(*a, **{**k, "maxiter": 1}))
+    u = H.phase_diagram(alphas=[0.01], lines=("retrieval_spinodal",))
+    assert u.status == "unconverged" and math.isnan(u.lines["T_M"]["T"][0]) and u.failures

@@ -196,7 +196,7 @@ def _absent_state(state, n, alpha, T, message, status=ABSENT) -> HopfieldState:
 
 
 @dataclass
-class PhaseDiagram:
+class PhaseDiagram(ResultContract):
     """The AGS phase diagram: every line as arrays ``alpha``, ``T`` plus key points.
 
     ``lines[name]`` is a dict with ``alpha``, ``T`` (float arrays, ``nan`` where the line does
@@ -204,10 +204,16 @@ class PhaseDiagram:
     ``"fold"``, ``"asym"`` or ``"free_energy"``).  Names: ``T_g``, ``T_M``, ``T_c`` and
     ``T_<n>`` for the mixture lines.  ``points`` holds ``alpha_c``, ``m_c``, ``alpha_g``,
     ``capacity_<n>``, ``T_<n>_zero_load``.
+
+    ``status`` (result contract): ``"ok"`` (points where a line does not exist are ``nan``:
+    a documented answer; ``message`` counts them), or ``"unconverged"`` when a root finder
+    failed at some point (that point is ``nan`` too, and ``message`` names it).
     """
 
     lines: dict = field(default_factory=dict)
     points: dict = field(default_factory=dict)
+    failures: list = field(default_factory=list)
+    """``(line, alpha or T, message)`` of every point where a root finder did not converge."""
 
     def rows(self) -> list[dict]:
         """Tidy rows ``line, n, alpha, T, binding`` of every line (for CSV / JSON)."""
@@ -903,7 +909,7 @@ def _T_grid(top: float, points: int) -> np.ndarray:
     return top * 0.5 * (1.0 - np.cos(np.pi * s))
 
 
-def _line_by_T(line: str, n: int, points: int) -> dict:
+def _line_by_T(line: str, n: int, points: int, failures: list) -> dict:
     top = _line_top(line, n)
     Ts = _T_grid(top, points)
     alphas, binding = np.empty(points), []
@@ -915,34 +921,46 @@ def _line_by_T(line: str, n: int, points: int) -> dict:
             binding.append("asym" if (line == "mixture" and n > 1) else
                            ("free_energy" if line == "retrieval_global" else "fold"))
             continue
-        if line == "retrieval_global":
-            alphas[i] = global_alpha(T)
-            binding.append("free_energy")
-        elif line == "retrieval_spinodal" or n == 1:
-            p = _spinodal_point(T, n, hint)
-            hint = p.y
-            alphas[i] = p.alpha
-            binding.append("fold")
-        else:
-            a, how, p = _mixture_alpha_info(T, n, hint)
-            if how == "fold":
+        how = "free_energy" if line == "retrieval_global" else "fold"
+        try:
+            if line == "retrieval_global":
+                alphas[i] = _global_alpha_raw(T)
+            elif line == "retrieval_spinodal" or n == 1:
+                p = _spinodal_point(T, n, hint)
                 hint = p.y
-            alphas[i] = a
-            binding.append(how)
+                alphas[i] = p.alpha
+            else:
+                a, how, p = _mixture_alpha_info(T, n, hint)
+                if how == "fold":
+                    hint = p.y
+                alphas[i] = a
+        except NoSolution:
+            alphas[i] = math.nan  # absent at this T
+        except ConvergenceError as exc:
+            alphas[i] = math.nan
+            failures.append((line, n, T, str(exc)))
+        binding.append(how)
     return {"alpha": alphas, "T": Ts, "n": n, "binding": binding}
 
 
-def _line_by_alpha(line: str, n: int, alphas: np.ndarray) -> dict:
+def _line_by_alpha(line: str, n: int, alphas: np.ndarray, failures: list) -> dict:
     Ts = np.empty(alphas.shape)
     binding = []
     for i, a in enumerate(alphas):
-        Ts[i] = critical_temperature(float(a), line, n)  # nan where the line does not exist
+        try:
+            Ts[i] = critical_temperature(float(a), line, n)  # nan where the line does not exist
+        except ConvergenceError as exc:
+            Ts[i] = math.nan
+            failures.append((line, n, float(a), str(exc)))
         if line == "spin_glass":
             binding.append("formula")
         elif line == "retrieval_global":
             binding.append("free_energy")
         elif line == "mixture" and n > 1 and math.isfinite(Ts[i]) and a > 0:
-            binding.append(_mixture_alpha_info(float(Ts[i]), n)[1])
+            try:
+                binding.append(_mixture_alpha_info(float(Ts[i]), n)[1])
+            except (NoSolution, ConvergenceError):  # pragma: no cover - found just above
+                binding.append("asym")
         elif line == "mixture" and n > 1:
             binding.append("asym")
         else:
@@ -969,7 +987,9 @@ def phase_diagram(alphas=None, lines=LINES, n_list=(3, 5, 7), points: int = 60) 
     T_g on a sqrt-spaced alpha grid up to 0.16).  With ``alphas`` given, every line is
     evaluated at those loads through :func:`critical_temperature` (``nan`` where a line does not
     exist).  ``lines`` is a subset of :data:`LINES`; ``"mixture"`` is drawn for every n in
-    ``n_list`` (odd, >= 3).
+    ``n_list`` (odd, >= 3; a single integer is accepted).  Returns a :class:`PhaseDiagram`
+    (result contract: status "unconverged", never an exception, if a root finder failed at
+    some point, which is then ``nan``).
     """
     lines = _as_tuple("lines", lines)
     for ln in lines:
@@ -990,18 +1010,27 @@ def phase_diagram(alphas=None, lines=LINES, n_list=(3, 5, 7), points: int = 60) 
                 d.lines["T_g"] = {"alpha": a, "T": 1.0 + np.sqrt(a), "n": 1,
                                   "binding": ["formula"] * points}
             else:
-                d.lines["T_g"] = _line_by_alpha(ln, 1, alphas)
+                d.lines["T_g"] = _line_by_alpha(ln, 1, alphas, d.failures)
         elif ln == "retrieval_spinodal":
-            d.lines["T_M"] = (_line_by_T(ln, 1, points) if alphas is None
-                              else _line_by_alpha(ln, 1, alphas))
+            d.lines["T_M"] = (_line_by_T(ln, 1, points, d.failures) if alphas is None
+                              else _line_by_alpha(ln, 1, alphas, d.failures))
         elif ln == "retrieval_global":
             d.points["alpha_g"] = alpha_g()
-            d.lines["T_c"] = (_line_by_T(ln, 1, points) if alphas is None
-                              else _line_by_alpha(ln, 1, alphas))
+            d.lines["T_c"] = (_line_by_T(ln, 1, points, d.failures) if alphas is None
+                              else _line_by_alpha(ln, 1, alphas, d.failures))
         else:
             for n in n_list:
                 d.points[f"capacity_{n}"] = capacity(n)
                 d.points[f"T_{n}_zero_load"] = mixture_temperature_zero_load(n)
-                d.lines[f"T_{n}"] = (_line_by_T(ln, n, points) if alphas is None
-                                     else _line_by_alpha(ln, n, alphas))
+                d.lines[f"T_{n}"] = (_line_by_T(ln, n, points, d.failures) if alphas is None
+                                     else _line_by_alpha(ln, n, alphas, d.failures))
+    n_nan = sum(int(np.sum(np.isnan(ln["T"]) | np.isnan(ln["alpha"]))) for ln in d.lines.values())
+    if d.failures:
+        d.status = UNCONVERGED
+        d.message = (f"{len(d.failures)} point(s) unconverged (nan), first: line "
+                     f"{d.failures[0][0]!r} n={d.failures[0][1]} at {d.failures[0][2]:.6g}: "
+                     f"{d.failures[0][3]}")
+    else:
+        d.message = (f"{len(d.lines)} lines; {n_nan} point(s) where a line does not exist (nan)"
+                     if n_nan else f"{len(d.lines)} lines")
     return d
