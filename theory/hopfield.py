@@ -172,9 +172,17 @@ class HopfieldState(ResultContract):
         return math.inf if self.T == 0 else 1.0 / self.T
 
     def as_dict(self) -> dict:
-        out = {k: getattr(self, k) for k in self.__dataclass_fields__}
-        out["converged"] = self.converged
-        return out
+        """Every field (order parameters first, then the contract fields) and ``converged``."""
+        return _contract_last({k: getattr(self, k) for k in self.__dataclass_fields__},
+                              converged=self.converged)
+
+
+def _contract_last(values: dict, **extra) -> dict:
+    contract = ("status", "message", "iterations", "residual")
+    out = {k: v for k, v in values.items() if k not in contract}
+    out.update({k: values[k] for k in contract})
+    out.update(extra)
+    return out
 
 
 def _make_state(state, n, alpha, T, m, q, r, C, y, f, lambda_asym, lambda_out, residual, message,

@@ -179,7 +179,12 @@ class RFHMSolution(ResultContract):
         return self.status != UNCONVERGED
 
     def as_dict(self) -> dict:
-        out = asdict(self)
+        """Every field (order parameters first, then the contract fields), ``exists`` and
+        ``converged``."""
+        d = asdict(self)
+        contract = ("status", "message", "iterations", "residual")
+        out = {k: v for k, v in d.items() if k not in contract}
+        out.update({k: d[k] for k in contract})
         out["exists"], out["converged"] = self.exists, self.converged
         return out
 
