@@ -147,7 +147,8 @@ class HopfieldState(ResultContract):
     residual : max |lhs - rhs| of the m, q, r equations at the returned values.
     iterations : Brent iterations of the final root (0 for closed forms).
     message : how the state was obtained, or why it is absent / unconverged.
-    converged : read-only, ``status == "ok"`` (kept for old callers).
+    converged : read-only, ``status != "unconverged"`` (kept for old callers; as for every
+        result type of the package).
     """
 
     state: str
@@ -165,7 +166,7 @@ class HopfieldState(ResultContract):
 
     @property
     def converged(self) -> bool:
-        return self.status == OK
+        return self.status != UNCONVERGED
 
     @property
     def beta(self) -> float:
@@ -542,13 +543,19 @@ def _spin_glass(alpha: float, T: float, tol=None) -> HopfieldState:
         raise NoSolution("the spin-glass state exists only for alpha > 0 (at alpha = 0 it "
                          "reduces to the paramagnet)")
     if T == 0:
-        a = math.sqrt(2.0 / (math.pi * alpha))
-        C = a / (1.0 + a)
-        r = (1.0 - C) ** -2
-        f = alpha / 2 - (alpha / 2) / (1 - C) + (alpha / 2) * C * r - math.sqrt(2 * alpha * r / math.pi)
-        res = _residual("spin_glass", 1, alpha, 0.0, 0.0, 1.0, r)
+        # C = a/(1+a), a = sqrt(2/(pi alpha)), r = (1-C)^-2, written with s = sqrt(alpha) and
+        # k = sqrt(2/pi) so that nothing overflows or cancels as alpha -> 0:
+        # 1 - C = s/(s+k), alpha r = (s+k)^2, (alpha/2)/(1-C) = s(s+k)/2, (alpha/2) C r = k(s+k)/2
+        k, sa = _SQRT_2_OVER_PI, math.sqrt(alpha)
+        C, one_minus_C = k / (sa + k), sa / (sa + k)
+        r = (sa + k) ** 2 / alpha
+        f = alpha / 2 - sa * (sa + k) / 2 + k * (sa + k) / 2 - k * (sa + k)
+        if math.isfinite(r):
+            res = _residual("spin_glass", 1, alpha, 0.0, 0.0, 1.0, r)
+        else:  # r overflows (alpha < ~1e-308): the r equation r^-1/2 = 1 - C, m, q exact
+            res = one_minus_C
         return _make_state("spin_glass", 1, alpha, 0.0, 0.0, 1.0, r, C, math.nan, f, math.nan,
-                           1.0 - C, res, "T = 0 closed form (Sec. 3.2)", tol)
+                           one_minus_C, res, "T = 0 closed form (Sec. 3.2)", tol)
     if T >= 1.0 + math.sqrt(alpha):
         raise NoSolution(f"the spin-glass state does not exist at T={T!r} >= T_g = 1 + sqrt(alpha)")
     # physical domain: C < 1, i.e. E sech^2(b z) < T

@@ -376,7 +376,7 @@ class CConstant(ResultContract):
 
     @property
     def converged(self) -> bool:
-        return self.status == OK
+        return self.status != UNCONVERGED
 
     def as_dict(self) -> dict:
         return {"n": self.n, "n_alpha_Dc": self.n_alpha_Dc, "richardson": self.richardson,

@@ -36,7 +36,8 @@ with ``message``, ``iterations`` and ``residual``.  The policy, applied in every
 * bad input raises ``ValueError`` naming the parameter, before any work
   (``hopfield_phases._core.validation``).
 
-``SolverResult.converged`` (kept for old callers) is ``status != "unconverged"``.
+Every result type keeps the read-only ``converged`` of old callers as ``status !=
+"unconverged"`` (``success`` is ``status == "ok"``; ``RFHMSolution.exists`` too).
 """
 
 from __future__ import annotations
@@ -175,7 +176,20 @@ def check_callable(name: str, value) -> Callable:
     return value
 
 
-def _tol(name, value):
+_FLOATS = (float, np.float64)
+
+
+def _real(name, value) -> float:
+    """:func:`_core.validation.real` with a fast path for plain finite floats (these checks
+    run inside the inner loops of every solver)."""
+    if type(value) in _FLOATS and value - value == 0.0:
+        return float(value)
+    return real(name, value)
+
+
+def _tol(name, value) -> float:
+    if type(value) in _FLOATS and value > 0.0 and value - value == 0.0:
+        return float(value)
     return positive(name, value)
 
 
@@ -293,16 +307,16 @@ def expand_bracket(
     condition holds, "absent" when it never did within ``limit``/``max_expand``.
     """
     check_callable("f", f)
-    a, b = real("a", a), real("b", b)
-    factor = positive("factor", factor)
+    a, b = _real("a", a), _real("b", b)
+    factor = _tol("factor", factor)
     if step is not None:
-        step = real("step", step)
+        step = _real("step", step)
         if step == 0:
             raise ValueError("step must be nonzero")
     elif factor == 1.0:
         raise ValueError("factor must differ from 1 for a geometric expansion")
     if limit is not None:
-        limit = real("limit", limit)
+        limit = _real("limit", limit)
     max_expand = integer("max_expand", max_expand, minimum=0)
     if until is not None:
         check_callable("until", until)
@@ -363,7 +377,7 @@ def bracketed_root(
     ``f`` at the ends if already known (an exact zero there is returned at once).
     """
     check_callable("f", f)
-    a, b = real("a", a), real("b", b)
+    a, b = _real("a", a), _real("b", b)
     xtol, rtol = _tol("xtol", xtol), _tol("rtol", rtol)
     maxiter = integer("maxiter", maxiter, minimum=1)
     fa = f(a) if fa is None else fa
@@ -378,9 +392,15 @@ def bracketed_root(
     if np.sign(fa) == np.sign(fb):
         return SolverResult(math.nan, status=ABSENT,
                             message=f"{what}: no sign change in [{a:.6g}, {b:.6g}]")
-    x, r = optimize.brentq(f, a, b, xtol=xtol, rtol=rtol, maxiter=maxiter, full_output=True,
+    seen: dict = {}
+
+    def g(v):  # remember the values so that the residual at the root costs no evaluation
+        fv = seen[v] = f(v)
+        return fv
+
+    x, r = optimize.brentq(g, a, b, xtol=xtol, rtol=rtol, maxiter=maxiter, full_output=True,
                            disp=False)
-    res = abs(float(f(x))) if r.converged else math.nan
+    res = abs(float(seen[x] if x in seen else f(x))) if r.converged else math.nan
     if not r.converged:
         return SolverResult(float(x), iterations=r.iterations, residual=res, status=UNCONVERGED,
                             message=f"{what}: Brent's method stopped after {r.iterations} "
@@ -411,9 +431,9 @@ def find_boundary(
     converge in ``maxiter`` iterations.
     """
     check_callable("condition", condition)
-    lo, hi = real("lo", lo), real("hi", hi)
+    lo, hi = _real("lo", lo), _real("hi", hi)
     if expand is not None:
-        expand = positive("expand", expand)
+        expand = _tol("expand", expand)
     f_lo, f_hi = condition(lo), condition(hi)
     if expand is None:
         if (np.isfinite(f_lo) and np.isfinite(f_hi) and f_lo != 0 and f_hi != 0
@@ -470,17 +490,17 @@ def first_maximum(
     Convergence: ``|x - x*| <= xatol_rel * (upper end of the bracket)``.
     """
     check_callable("f", f)
-    start = positive("start", start)
-    ratio = positive("ratio", ratio)
+    start = _tol("start", start)
+    ratio = _tol("ratio", ratio)
     if ratio == 1.0:
         raise ValueError("ratio must differ from 1")
-    stop = positive("stop", stop)
-    hint_ratio = positive("hint_ratio", hint_ratio)
-    xatol_rel = positive("xatol_rel", xatol_rel)
+    stop = _tol("stop", stop)
+    hint_ratio = _tol("hint_ratio", hint_ratio)
+    xatol_rel = _tol("xatol_rel", xatol_rel)
     bracket = None
     n = 0
     if hint is not None:
-        hint = positive("hint", hint)
+        hint = _tol("hint", hint)
         xs = (hint * hint_ratio, hint, hint / hint_ratio)
         vals = [f(v) for v in xs]
         n += 3
