@@ -229,6 +229,13 @@ def test_feature_fraction_reproducer_is_fast():
     assert 0 < v < 1e-50 and vP == pytest.approx(v, rel=0.1)
 
 
+def test_feature_fraction_refuses_beyond_its_documented_cost():
+    with pytest.raises(ValueError, match="^alpha: alpha/alpha_D"):
+        snr.unstable_fraction_feature(10.0, 1e-9, 3)
+    with pytest.raises(ValueError, match="^P: P L/D"):
+        snr.unstable_fraction_feature(1.0, 0.001, 3, P=10**6, D=30)
+
+
 def test_finite_size_feature_law_close_to_poisson():
     a = snr.unstable_fraction_feature(0.3, 0.05, 3)
     b = snr.unstable_fraction_feature(0.3, 0.05, 3, P=600, D=100)

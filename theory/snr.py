@@ -139,10 +139,12 @@ def unstable_fraction_feature(alpha, alpha_D, L=None, P=None, D=None):
 
     Every law is truncated to the window ``mean +- (40 sd + 30)`` of ``j - k`` (neglected
     mass < 1e-30; the sum P(S) H(S/sigma) is dominated well inside it).  Cost: O(sqrt(alpha_T
-    L)) (Poisson) or O(P (L/D) log P) (Binomial), against O((alpha_T L)^2) for the former
+    L)) (Poisson) or O(P L/D) (Binomial), against O((alpha_T L)^2) for the former
     double sum over n_k and j (30 s for ``unstable_fraction_feature(2.0678, 0.002165, L=11)``,
-    now ~2 ms).  Both agree with that exact double sum to 1e-12 relative
-    (tests/test_snr.py).
+    now ~2 ms).  Both agree with that exact double sum to 1e-11 relative
+    (tests/test_snr.py).  Documented limits (ValueError beyond): ``alpha_T L <= 1e9``
+    (Poisson, ~3 s) and ``P L/D <= 2e4`` (Binomial, ~0.5 s; the Poisson law differs from it
+    by O(L/D)).
 
     Dense (``L=None``): Gaussian signal of mean ``kappa1^2 alpha_T`` and variance
     ``kappa1^2 alpha_T``: ``H(kappa1^2 alpha_T / sqrt(sigma^2 + kappa1^2 alpha_T))``.
@@ -158,6 +160,15 @@ def unstable_fraction_feature(alpha, alpha_D, L=None, P=None, D=None):
         P = integer("P", P, minimum=1)
         D = integer("D", D, minimum=L)
     aT = alpha / alpha_D
+    if L is not None:
+        if P is None and aT * L > _MAX_POISSON_MEAN:
+            raise ValueError(f"alpha: alpha/alpha_D * L = {aT * L:.3g} exceeds {_MAX_POISSON_MEAN:.0e}"
+                             f" (the exact sum would need more than "
+                             f"{80 * math.sqrt(_MAX_POISSON_MEAN):.0e} terms)")
+        if P is not None and P * L / D > _MAX_BINOMIAL_MEAN:
+            raise ValueError(f"P: P L/D = {P * L / D:.3g} exceeds {_MAX_BINOMIAL_MEAN:.0e} (the exact "
+                             "finite-size law costs O((P L/D)^2) there); omit P and D for the "
+                             "Poisson law, which differs by O(L/D)")
     sigma = math.sqrt(noise_variance(alpha, alpha_D, L))
     if L is None:
         return float(_H(_K1SQ * aT / math.sqrt(sigma**2 + _K1SQ * aT)))
@@ -169,6 +180,12 @@ def unstable_fraction_feature(alpha, alpha_D, L=None, P=None, D=None):
     else:
         d, pd = _trinomial_sum_law(P, L / D, p_agree)
     return float(pd @ _H(a * d / sigma))
+
+
+#: Largest mean number alpha_T L of examples per feature for the Poisson law (~3 s, 2.5e6 terms)
+_MAX_POISSON_MEAN = 1e9
+#: Largest P L/D for the finite-size law (direct convolutions of ~1.2e4 terms, ~0.5 s)
+_MAX_BINOMIAL_MEAN = 2e4
 
 
 def _window(mean: float, var: float, lo: int, hi: int) -> np.ndarray:

@@ -141,7 +141,10 @@ def real_array(name: str, values, minimum: float | None = None, finite: bool = T
     Booleans, strings and bytes are refused (no silent coercion), as by
     ``hopfield_phases._core.validation``; ValueError naming ``name`` otherwise."""
     if isinstance(values, (float, int)) and not isinstance(values, bool):
-        arr = np.asarray(float(values))
+        try:
+            arr = np.asarray(float(values))
+        except OverflowError:
+            raise ValueError(f"{name} must be finite, got a number too large for a float") from None
     else:
         if isinstance(values, (str, bytes, bytearray)):
             raise ValueError(f"{name} must be real numbers, got {values!r}")
