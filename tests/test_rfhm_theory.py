@@ -261,7 +261,10 @@ def test_solve_statuses_ok_absent_unconverged():
     for kw in (dict(), dict(method="iteration"), dict(T=0.5)):
         ab = rfhm.solve(0.3, 0.5, **kw)
         assert ab.status == "absent" and not ab.exists and ab.message, kw
-    assert rfhm.solve(0.5, 0.2, state="example").status in ("ok", "absent")
+    # stored example: present below the storage line (0.0556 at alpha_D = 0.2), absent 9x above
+    assert rfhm.solve(0.05, 0.2, state="example").status == "ok"
+    for st in ("with_t", "no_t"):
+        assert rfhm.solve(0.5, 0.2, state="example", storage=st).status == "absent"
     # unconverged: one iteration of the damped map
     for kw in (dict(method="iteration"), dict(T=0.05)):
         un = rfhm.solve(0.3, 0.02, max_iter=1, **kw)
