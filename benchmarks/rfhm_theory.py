@@ -2,7 +2,8 @@
 
 Targets (issue 4): the learning line at 50 alpha_D points in < 5 s; the three mixture
 spinodals (n = 3, 5, 7) at 50 alpha points each in < 10 s.  Also times the storage line
-(with-t) at 20 points for information.  Run:  python benchmarks/rfhm_theory.py
+(with-t) at 20 points for information, and the SNR feature fraction of issue 14 item 5
+(target < 1 s).  Run:  python benchmarks/rfhm_theory.py
 """
 
 from __future__ import annotations
@@ -36,6 +37,15 @@ def main() -> None:
     ads = np.geomspace(1e-3, 10.0, 20)
     _, cpu, wall = _timed(lambda: [rfhm.storage_transition(a) for a in ads])
     print(f"storage line (with-t), 20 points: cpu {cpu:.3f} s, wall {wall:.3f} s")
+    # issue 14 item 5: the SNR feature fraction at alpha/alpha_D L ~ 1e4 (was ~30 s)
+    from hopfield_phases.theory import snr
+
+    _, cpu, wall = _timed(lambda: snr.unstable_fraction_feature(2.0678, 0.002165, L=11))
+    print(f"snr.unstable_fraction_feature(2.0678, 0.002165, L=11): cpu {cpu:.4f} s, "
+          f"wall {wall:.4f} s (target < 1 s)")
+    _, cpu, wall = _timed(lambda: snr.unstable_fraction_feature(2.0678, 0.002165, L=11, P=10**6,
+                                                                D=10**6 // 955))
+    print(f"  same with the finite-size law, P = 1e6: cpu {cpu:.4f} s, wall {wall:.4f} s")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from scipy import optimize, special
 
 from hopfield_phases.theory import hopfield as H
-from hopfield_phases.theory.solvers import NoSolution, fixed_point
+from hopfield_phases.theory.solvers import ConvergenceError, fixed_point
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -54,8 +54,8 @@ def test_alpha_c_and_m_c_at_zero_temperature():
     assert H.capacity_overlap() == pytest.approx(0.967, abs=1e-3)
     # the capacity is the existence limit of the T = 0 retrieval solution
     assert H.solve(H.capacity() - 1e-6, 0.0).m > 0.96
-    with pytest.raises(NoSolution):
-        H.solve(H.capacity() + 1e-6, 0.0)
+    beyond = H.solve(H.capacity() + 1e-6, 0.0)
+    assert beyond.status == "absent" and math.isnan(beyond.m) and "existence limit" in beyond.message
 
 
 def test_zero_temperature_solution_against_direct_fsolve():
@@ -86,6 +86,16 @@ def test_zero_temperature_regression_points():
     assert sg.f == pytest.approx(-0.6059912557713703, rel=1e-9)
     # AGS: the retrieval state has (1 - m)/2 ~ 0.64 % errors at alpha_c
     assert (1 - H.capacity_overlap()) / 2 == pytest.approx(0.0163, abs=5e-4)
+
+
+def test_zero_temperature_spin_glass_tiny_alpha():
+    """Found by the fuzz test: the T = 0 closed form divided by 1 - C = 0 at alpha ~ 1e-266.
+    Written with s = sqrt(alpha), it tends to the alpha -> 0 limits f -> -1/pi (the
+    alpha = 0 terms k(s+k)/2 - k(s+k) -> -k^2/2 = -1/pi) and C -> 1."""
+    for alpha in (1.5091990434338288e-266, 1e-300, 5e-324):
+        sg = H.solve(alpha, 0.0, state="spin_glass")
+        assert sg.status == "ok" and sg.f == pytest.approx(-1 / math.pi, rel=1e-12)
+        assert sg.C == pytest.approx(1.0, abs=1e-12)
 
 
 def test_alpha_g_global_minimum_limit():
@@ -180,16 +190,14 @@ def test_spin_glass_line_is_one_plus_sqrt_alpha():
         q1 = H.solve(alpha, Tg - 1e-3, state="spin_glass").q
         q2 = H.solve(alpha, Tg - 2e-3, state="spin_glass").q
         assert 0 < q1 < 1e-2 and q2 / q1 == pytest.approx(2.0, rel=0.05)
-        with pytest.raises(NoSolution):
-            H.solve(alpha, Tg + 1e-9, state="spin_glass")
+        assert H.solve(alpha, Tg + 1e-9, state="spin_glass").status == "absent"
 
 
 def test_retrieval_spinodal_is_a_fold_located_by_root_finding():
     for alpha in (0.01, 0.1):
         TM = H.critical_temperature(alpha, "retrieval_spinodal")
-        assert H.solve(alpha, TM - 1e-8).converged
-        with pytest.raises(NoSolution):
-            H.solve(alpha, TM + 1e-8)
+        assert H.solve(alpha, TM - 1e-8).status == "ok"
+        assert H.solve(alpha, TM + 1e-8).status == "absent"
 
 
 def test_retrieval_spinodal_small_alpha_asymptote():
@@ -208,14 +216,21 @@ def test_retrieval_global_line_is_free_energy_crossing():
         assert abs(df) < 1e-10
 
 
-def test_three_mixture_zero_load_instability():
-    """T_3 from the reduced conditions of Sec. 3.4, solved independently."""
+def _T3_ZERO_LOAD_FSOLVE():
+    """T_3 at alpha = 0 from the reduced conditions of Sec. 3.4 (lambda_asym = 0 on the
+    3-mixture: beta sech^2(beta m) = 1 with m = [tanh 3 beta m + tanh beta m]/4), by fsolve."""
     def F(v):
         beta, m = v
         return [beta / math.cosh(beta * m) ** 2 - 1,
                 m - (math.tanh(3 * beta * m) + math.tanh(beta * m)) / 4]
 
     beta, m = optimize.fsolve(F, [2.2, 0.45], xtol=1e-14)
+    return 1 / beta
+
+
+def test_three_mixture_zero_load_instability():
+    """T_3 from the reduced conditions of Sec. 3.4, solved independently."""
+    beta = 1 / _T3_ZERO_LOAD_FSOLVE()
     assert 1 / beta == pytest.approx(0.46, abs=5e-3)  # [AGS85]
     assert H.mixture_temperature_zero_load(3) == pytest.approx(1 / beta, abs=1e-10)
     assert H.critical_temperature(0.0, "mixture", n=3) == pytest.approx(1 / beta, abs=1e-10)
@@ -233,8 +248,7 @@ def test_mixture_lines_asym_then_fold_and_end_at_capacity():
     a_big = 0.02
     T = H.critical_temperature(a_big, "mixture", n)
     assert H.solve(a_big, T - 1e-7, n=n).lambda_asym > 0.1
-    with pytest.raises(NoSolution):
-        H.solve(a_big, T + 1e-7, n=n)
+    assert H.solve(a_big, T + 1e-7, n=n).status == "absent"
     # the line ends on the T = 0 axis at capacity(n)
     c = H.capacity(n)
     Ts = [H.critical_temperature(c * f, "mixture", n) for f in (0.9, 0.99, 0.999)]
@@ -255,10 +269,13 @@ def test_phase_diagram_table():
     d = H.phase_diagram(points=6, n_list=(3,))
     assert set(d.lines) == {"T_g", "T_M", "T_c", "T_3"}
     tm, t3 = d.lines["T_M"], d.lines["T_3"]
-    assert tm["alpha"][0] == pytest.approx(H.capacity()) and tm["T"][0] == 0
+    # ends of the lines against the literature / independent values (not the code itself):
+    # alpha_c = 0.137906, alpha_3^c = 0.029942 [AGS87]; T_3(0) from the fsolve of
+    # test_three_mixture_zero_load_instability (0.4610 to 4 digits)
+    assert tm["alpha"][0] == pytest.approx(0.137906, abs=2e-6) and tm["T"][0] == 0
     assert tm["alpha"][-1] == 0 and tm["T"][-1] == 1
-    assert t3["alpha"][0] == pytest.approx(H.capacity(3))
-    assert t3["T"][-1] == pytest.approx(H.mixture_temperature_zero_load(3))
+    assert t3["alpha"][0] == pytest.approx(0.029942, abs=2e-6)
+    assert t3["T"][-1] == pytest.approx(_T3_ZERO_LOAD_FSOLVE(), abs=1e-10)
     # each traced point lies on its line: T_line(alpha_point) reproduces T_point
     i = 3
     assert H.critical_temperature(tm["alpha"][i], "retrieval_spinodal") == pytest.approx(
@@ -274,8 +291,51 @@ def test_retrieval_spinodal_is_reentrant_in_rs():
     assert H.spinodal_alpha(0.02) > H.capacity() + 2e-4
     T_hi = H.critical_temperature(0.1381, "retrieval_spinodal")
     assert 0.02 < T_hi < 0.1
-    with pytest.raises(NoSolution):
-        H.critical_temperature(0.139, "retrieval_spinodal")
+    assert math.isnan(H.critical_temperature(0.139, "retrieval_spinodal"))  # absent: nan
+
+
+def test_retrieval_spinodal_against_plain_iteration():
+    """Independent of the fold finder: damped iteration of the original (m, q, r) equations
+    with plain quadrature, started in retrieval (m = 1), keeps a retrieval state 0.01 below
+    T_M and falls to m ~ 0 0.01 above it."""
+    alpha = 0.05
+    TM = H.critical_temperature(alpha, "retrieval_spinodal")
+    below = fixed_point(lambda v: _ags_update(v, alpha, TM - 0.01, 1), [1.0, 1.0, 1.0],
+                        damping=0.5, tol=1e-10, max_iter=20000)
+    above = fixed_point(lambda v: _ags_update(v, alpha, TM + 0.01, 1), [1.0, 1.0, 1.0],
+                        damping=0.5, tol=1e-10, max_iter=20000)
+    assert below.x[0] > 0.5 and below.x[0] == pytest.approx(H.solve(alpha, TM - 0.01).m, abs=1e-8)
+    assert above.x[0] < 1e-3
+
+
+# --- result contract ---------------------------------------------------------------------
+
+
+def test_solve_statuses_ok_absent_unconverged():
+    ok = H.solve(0.1, 0.3)
+    assert ok.status == "ok" and ok.success and ok.converged and ok.iterations > 0
+    assert ok.residual < 1e-12 and ok.as_dict()["status"] == "ok"
+    # absent: retrieval beyond its T = 0 capacity 0.137906, paramagnet below T = 1, SG at alpha=0
+    for r in (H.solve(0.2, 0.0), H.solve(0.1, 0.5, state="paramagnet"),
+              H.solve(0.0, 0.5, state="spin_glass"), H.solve(0.01, 1.0, n=3)):
+        assert r.status == "absent" and not r.success and math.isnan(r.m) and r.message
+    # unconverged: a residual tolerance no floating-point solution can meet
+    bad = H.solve(0.1, 0.3, tol=1e-300)
+    assert bad.status == "unconverged" and not bad.converged and "residual" in bad.message
+    assert bad.m == pytest.approx(ok.m, rel=1e-14)  # the last iterate is kept, flagged
+
+
+def test_line_functions_nan_when_absent_and_raise_when_unconverged(monkeypatch):
+    assert math.isnan(H.critical_temperature(0.2, "retrieval_spinodal"))
+    assert math.isnan(H.critical_temperature(0.05, "mixture", 3))
+    # a Brent root that stops early is raised, never returned (result contract)
+    from hopfield_phases.theory import solvers
+
+    real_root = solvers.bracketed_root
+    monkeypatch.setattr(H, "bracketed_root",
+                        lambda *a, **k: real_root(*a, **{**k, "maxiter": 1}))
+    with pytest.raises(ConvergenceError):
+        H.critical_temperature(0.1, "retrieval_spinodal")
 
 
 # --- input validation --------------------------------------------------------------------
@@ -297,6 +357,28 @@ def test_retrieval_spinodal_is_reentrant_in_rs():
     (lambda: H.phase_diagram(lines=("bogus",)), "lines"),
     (lambda: H.phase_diagram(n_list=(2,)), "n_list"),
     (lambda: H.phase_diagram(alphas=[-1.0]), "alphas"),
+    # issue 14 item 6 reproducers: no unnamed TypeError, no silent bool/str coercion
+    (lambda: H.phase_diagram(n_list=-1), "n_list"),
+    (lambda: H.phase_diagram(n_list=None), "n_list"),
+    (lambda: H.phase_diagram(n_list=("3",)), "n_list"),
+    (lambda: H.phase_diagram(lines=5), "lines"),
+    (lambda: H.phase_diagram(alphas=["0.1"]), "alphas"),
+    (lambda: H.phase_diagram(alphas=[True]), "alphas"),
+    (lambda: H.phase_diagram(points="6"), "points"),
+    (lambda: H.solve(alpha=False, T="0.5"), "alpha"),
+    (lambda: H.solve(0.1, "0.5"), "T"),
+    (lambda: H.solve(0.1, b"0.5"), "T"),
+    (lambda: H.solve(0.1, 0.5, n=True), "n"),
+    (lambda: H.solve(0.1, 0.5, tol=0.0), "tol"),
+    (lambda: H.capacity("1"), "n"),
+    (lambda: H.mixture_temperature_zero_load([3]), "n"),
+    (lambda: H.spinodal_alpha(0.5, y_hint="2"), "y_hint"),
+    (lambda: H.spinodal_alpha(True), "T"),
+    (lambda: H.global_alpha("0.1"), "T"),
+    (lambda: H.mixture_alpha(0.1, n=None), "n"),
+    (lambda: H.spin_glass_temperature("0.1"), "alpha"),
+    (lambda: H.rs_free_energy(0.1, 0.5, "1", 0.9, 1.0), "m"),
+    (lambda: H.critical_temperature(0.1, ["retrieval_spinodal"]), "line"),
 ])
 def test_bad_input_raises_value_error_naming_parameter(call, name):
     with pytest.raises(ValueError) as exc:
@@ -318,7 +400,15 @@ def test_solve_random_arguments_give_result_or_value_error(alpha, T, n, state):
         r = H.solve(alpha, T, n=n, state=state)
     except ValueError:
         return
-    assert r.converged and math.isfinite(r.f) and r.residual < 1e-9
+    if r.status == "unconverged":
+        # known, reported ill-conditioning: the finite-T spin glass at alpha < 1e-15 (1 - C
+        # ~ sqrt(alpha) loses the r equation's digits); flagged, never returned as ok
+        assert state == "spin_glass" and alpha < 1e-15 and "residual" in r.message, r
+        return
+    if r.status == "absent":
+        assert math.isnan(r.m) and math.isnan(r.f) and r.message and not r.success
+        return
+    assert r.status == "ok" and math.isfinite(r.f) and r.residual < 1e-9
     assert 0 <= r.q <= 1 and not r.lambda_out < -1e-12  # nan: not defined (alpha = 0)
 
 
@@ -333,7 +423,10 @@ def test_critical_temperature_random_arguments(alpha, line, n):
         T = H.critical_temperature(alpha, line, n)
     except ValueError:
         return
-    assert math.isfinite(T) and 0 <= T <= 1 + math.sqrt(alpha)
+    if math.isnan(T):  # absent: the line does not reach this alpha
+        assert alpha > 0.02
+        return
+    assert 0 <= T <= 1 + math.sqrt(alpha)
 
 
 # --- command line and dataset ----------------------------------------------------------------
@@ -367,3 +460,15 @@ def test_reference_dataset_matches_theory():
     r = tm[len(tm) // 2]
     assert H.spinodal_alpha(r["T"]) == pytest.approx(r["alpha"], rel=1e-9)
     assert meta["key_points"]["alpha_c"] == pytest.approx(H.capacity(), rel=1e-12)
+
+
+def test_phase_diagram_statuses(monkeypatch):
+    d = H.phase_diagram(alphas=[0.01, 0.2], lines=("retrieval_spinodal",))
+    assert d.status == "ok" and "1 point(s) where a line does not exist" in d.message
+    # a root finder that stops early: the point is nan and the diagram says "unconverged"
+    from hopfield_phases.theory import solvers
+
+    real_root = solvers.bracketed_root
+    monkeypatch.setattr(H, "bracketed_root", lambda *a, **k: real_root(*a, **{**k, "maxiter": 1}))
+    u = H.phase_diagram(alphas=[0.01], lines=("retrieval_spinodal",))
+    assert u.status == "unconverged" and math.isnan(u.lines["T_M"]["T"][0]) and u.failures

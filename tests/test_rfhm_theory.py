@@ -203,6 +203,30 @@ def test_solve_bad_input(kwargs, name):
         rfhm.solve(**kwargs)
 
 
+@pytest.mark.parametrize("call,name", [
+    # issue 14 item 6: bool / str / bytes are refused, not coerced
+    (lambda: rfhm.solve(alpha=False, alpha_D=0.1), "alpha"),
+    (lambda: rfhm.solve(0.3, "0.1"), "alpha_D"),
+    (lambda: rfhm.solve(0.3, 0.1, T=b"0"), "T"),
+    (lambda: rfhm.solve(0.3, 0.1, n=True), "n"),
+    (lambda: rfhm.solve(0.3, 0.1, T=0.1, max_iter=0), "max_iter"),
+    (lambda: rfhm.solve(0.3, 0.1, T=0.1, max_iter="10"), "max_iter"),
+    (lambda: rfhm.reduced_R("1.0", 0.3, 0.1), "y"),
+    (lambda: rfhm.reduced_R([1.0, True], 0.3, 0.1), "y"),
+    (lambda: rfhm.reduced_R([1.0, math.nan], 0.3, 0.1), "y"),
+    (lambda: rfhm.max_R(0.3, 0.1, n="1"), "n"),
+    (lambda: rfhm.alpha_inf_capacity(None), "n"),
+    (lambda: rfhm.mixture_spinodal("inf", 3), "alpha"),
+    (lambda: rfhm.mixture_spinodal(True, 3), "alpha"),
+    (lambda: rfhm.learning_transition(True), "alpha_D"),
+    (lambda: rfhm.storage_transition(0.2, variant=None), "variant"),
+    (lambda: rfhm.dense_test_state(1.0, "0.1"), "alpha_D"),
+])
+def test_rfhm_refuses_bool_str_bytes(call, name):
+    with pytest.raises(ValueError, match=f"^{name}"):
+        call()
+
+
 def test_lines_bad_input():
     with pytest.raises(ValueError, match="^alpha_D"):
         rfhm.learning_transition(-0.1)
@@ -222,7 +246,44 @@ def test_lines_bad_input():
 
 def test_nonexistent_state_reports_nan():
     s = rfhm.solve(0.05, 0.1)
-    assert not s.exists and not s.converged and math.isnan(s.m) and "max_y R" in s.message
+    assert s.status == "absent" and not s.exists and math.isnan(s.m) and "max_y R" in s.message
+
+
+def test_solve_statuses_ok_absent_unconverged():
+    """The result contract: each of the three statuses, for the reduction, the T = 0
+    iteration and the finite-T iteration; never an exception for absence or non-convergence."""
+    ok = rfhm.solve(0.3, 0.02)
+    assert ok.status == "ok" and ok.exists and ok.converged and ok.residual < 1e-12
+    d = ok.as_dict()
+    assert d["status"] == "ok" and d["exists"] and d["converged"]
+    # absent: alpha_D = 0.5 above the capacity 0.137906, where no feature is a fixed point
+    # (doc Sec. 2.5), by each method: max_y R < 1, or the iteration converges to m = 0
+    for kw in (dict(), dict(method="iteration"), dict(T=0.5)):
+        ab = rfhm.solve(0.3, 0.5, **kw)
+        assert ab.status == "absent" and not ab.exists and ab.message, kw
+    # stored example: present below the storage line (0.0556 at alpha_D = 0.2), absent 9x above
+    assert rfhm.solve(0.05, 0.2, state="example").status == "ok"
+    for st in ("with_t", "no_t"):
+        assert rfhm.solve(0.5, 0.2, state="example", storage=st).status == "absent"
+    # unconverged: one iteration of the damped map
+    for kw in (dict(method="iteration"), dict(T=0.05)):
+        un = rfhm.solve(0.3, 0.02, max_iter=1, **kw)
+        assert un.status == "unconverged" and not un.converged and not un.exists, kw
+        assert un.iterations == 1 and "max_iter" in un.message
+    # ... the same point converges with the default limit
+    assert rfhm.solve(0.3, 0.02, T=0.05).status == "ok"
+
+
+def test_line_functions_absent_is_nan_unconverged_raises(monkeypatch):
+    from hopfield_phases.theory.solvers import ConvergenceError, bracketed_root
+
+    assert math.isnan(rfhm.learning_transition(0.2))  # absent: alpha_D > alpha_1^c
+    monkeypatch.setattr(rfhm, "bracketed_root",
+                        lambda *a, **k: bracketed_root(*a, **{**k, "maxiter": 1}))
+    with pytest.raises(ConvergenceError):
+        rfhm.learning_transition(0.05)
+    with pytest.raises(ConvergenceError):
+        rfhm.mixture_spinodal(1.0, 3)
 
 
 # ----------------------------------------------------------------------------- free energy
@@ -296,3 +357,18 @@ def test_dense_unseen_example_has_no_rs_state():
         assert not s.exists and "< 1" in s.message
     with pytest.raises(ValueError, match="^alpha_D"):
         rfhm.dense_test_state(1.0, -1.0)
+
+
+def test_mixture_functions_refuse_bad_types():
+    from hopfield_phases.theory import mixtures
+
+    for call, name in ((lambda: mixtures.m_of_y("1", 1), "y"),
+                       (lambda: mixtures.g_of_y([1.0, True], 3), "y"),
+                       (lambda: mixtures.dm_dy(1.0, n=2), "n"),
+                       (lambda: mixtures.zeta_law(True), "n"),
+                       (lambda: mixtures.gaussian_pdf(b"0"), "x")):
+        with pytest.raises(ValueError, match=f"^{name} "):
+            call()
+    # NaN propagates (iterations rely on it), infinity is a limit: m(oo) = E|zeta|/n
+    assert math.isnan(float(mixtures.m_of_y(math.nan, 1)))
+    assert float(mixtures.m_of_y(math.inf, 3)) == pytest.approx(0.5, abs=1e-15)

@@ -7,12 +7,14 @@ examples; the SNR predictions must agree within 10 % (relative).
 """
 
 import math
+import time
 
 import numpy as np
 import pytest
-from scipy import integrate, special
+from scipy import integrate, special, stats
 
 from hopfield_phases.theory import rfhm, snr
+from hopfield_phases.theory.solvers import ConvergenceError
 
 
 def test_a_L_and_g_L_values():
@@ -156,6 +158,84 @@ def test_dense_binary_prediction_matches_measured():
         assert meas[k] == pytest.approx(v, rel=0.10), (k, meas[k], v)
 
 
+def _feature_fraction_double_sum(alpha, alpha_D, L, P=None, D=None):
+    """The former exact method (doc Sec. 4.2 "sum exactly"): sum over n_k ~ Poisson(alpha_T L)
+    (or Binomial(P, L/D)) and over the binomial number j of agreeing examples,
+    S = a_L (2 j - n).  Cost O((alpha_T L)^2): the independent reference at small sizes."""
+    aT = alpha / alpha_D
+    sigma = math.sqrt(alpha * (1.0 + aT * snr.g_L(L) ** 2))
+    a = snr.a_L(L)
+    lam = aT * L
+    if P is not None:
+        nk = np.arange(P + 1)
+        pn = stats.binom.pmf(nk, P, L / D)
+    else:
+        nk = np.arange(int(lam + 12.0 * math.sqrt(lam) + 30) + 1)
+        pn = stats.poisson.pmf(nk, lam)
+    total = 0.0
+    for n, w in zip(nk[pn > 1e-17], pn[pn > 1e-17]):
+        j = np.arange(n + 1)
+        S = a * (2.0 * j - n)
+        total += w * float(stats.binom.pmf(j, n, 0.5 * (1.0 + a)) @ (0.5 * special.erfc(S / (sigma * math.sqrt(2)))))
+    return total
+
+
+@pytest.mark.parametrize("alpha,alpha_D,L,P,D", [
+    (0.3, 0.05, 3, None, None), (1.0, 0.1, 5, None, None), (0.2, 0.05, 1, None, None),
+    (0.01, 0.05, 3, None, None), (5.0, 0.01, 11, None, None),
+    (0.3, 0.05, 3, 600, 100), (0.5, 0.1, 7, 300, 50), (0.3, 0.3, 1, 90, 3),
+    (2.0, 0.05, 9, 400, 10), (3.0, 0.05, 3, 3000, 3),
+])
+def test_fast_feature_fraction_equals_former_double_sum(alpha, alpha_D, L, P, D):
+    """Issue 14 item 5: the Skellam closed form (Poisson) and the convolution power
+    (Binomial) equal the former exact double sum to 1e-12 relative, down to fractions of
+    1e-166 (values span 1e-166 .. 0.4 here)."""
+    ref = _feature_fraction_double_sum(alpha, alpha_D, L, P, D)
+    fast = snr.unstable_fraction_feature(alpha, alpha_D, L, P=P, D=D)
+    # 1e-11: the double sum's own truncation (n_k with P(n_k) < 1e-17 dropped) costs 3e-12
+    # relative at the 1e-18 fraction of (5, 0.01, 11), where an mpmath Bessel sum confirms the
+    # fast value to 2e-15; elsewhere the two agree to < 3e-13
+    assert fast == pytest.approx(ref, rel=1e-11, abs=0.0)
+
+
+def test_skellam_law_against_mpmath():
+    """The closed form P(j - k = d) = e^{-(mu1+mu2)} (mu1/mu2)^{d/2} I_|d|(2 sqrt(mu1 mu2)),
+    evaluated with scipy's scaled Bessel function, against mpmath, and the sum over the
+    window against the first two moments."""
+    import mpmath as mp
+
+    mu1, mu2 = 40.0, 12.5
+    d, p = snr._skellam_law(mu1, mu2)
+    assert p.sum() == pytest.approx(1.0, abs=1e-14)
+    assert p @ d == pytest.approx(mu1 - mu2, rel=1e-13)
+    assert p @ (d - (mu1 - mu2)) ** 2 == pytest.approx(mu1 + mu2, rel=1e-12)
+    for k in (0, 10, 27, 60, -15, 150):
+        i = int(np.flatnonzero(d == k)[0])
+        ref = mp.exp(-(mu1 + mu2)) * mp.power(mu1 / mu2, mp.mpf(k) / 2) * mp.besseli(abs(k), 2 * mp.sqrt(mu1 * mu2))
+        assert p[i] == pytest.approx(float(ref), rel=1e-12)
+
+
+def test_feature_fraction_reproducer_is_fast():
+    """Issue 14 item 5 reproducer: took ~30 s (growing as alpha/alpha_D L); now < 1 s, also
+    with the finite-size binomial law at P = 10^6."""
+    t0 = time.perf_counter()
+    v = snr.unstable_fraction_feature(2.0678, 0.002165, L=11)
+    assert time.perf_counter() - t0 < 1.0  # ~2 ms unloaded
+    t0 = time.perf_counter()
+    vP = snr.unstable_fraction_feature(2.0678, 0.002165, L=11, P=10**6, D=10**6 // 955)
+    assert time.perf_counter() - t0 < 5.0  # ~0.2 s unloaded
+    # the feature is extremely stable there (signal/noise ~ 20): fraction ~ 1e-60, and the
+    # finite-size law agrees with the Poisson one to the accuracy of P/D = 955 vs alpha_T
+    assert 0 < v < 1e-50 and vP == pytest.approx(v, rel=0.1)
+
+
+def test_feature_fraction_refuses_beyond_its_documented_cost():
+    with pytest.raises(ValueError, match="^alpha: alpha/alpha_D"):
+        snr.unstable_fraction_feature(10.0, 1e-9, 3)
+    with pytest.raises(ValueError, match="^P: P L/D"):
+        snr.unstable_fraction_feature(1.0, 0.001, 3, P=10**6, D=30)
+
+
 def test_finite_size_feature_law_close_to_poisson():
     a = snr.unstable_fraction_feature(0.3, 0.05, 3)
     b = snr.unstable_fraction_feature(0.3, 0.05, 3, P=600, D=100)
@@ -185,7 +265,60 @@ def test_C_constant_finite_alpha_below_infinite():
 
 def test_d_gen_sparse():
     assert snr.d_gen_sparse(10000, math.inf, 3) == pytest.approx(0.029942 * 10000, rel=1e-5)
-    assert snr.d_gen_sparse(10000, 1.0, 3) == pytest.approx(rfhm.mixture_spinodal(1.0, 3) * 1e4)
+    # independent of the existence criterion max_y R = 1 used by d_gen_sparse: damped
+    # iteration of the full T = 0 equations (doc Sec. 2.3) reaches the 3-mixture 0.1 % below
+    # alpha_D = D_gen/N and loses it 0.1 % above
+    ad = snr.d_gen_sparse(10000, 1.0, 3) / 1e4
+    below = rfhm.solve(1.0, 0.999 * ad, state="mixture", n=3, method="iteration", max_iter=20000)
+    above = rfhm.solve(1.0, 1.001 * ad, state="mixture", n=3, method="iteration", max_iter=20000)
+    assert below.status == "ok" and below.m > 0.3
+    assert not (above.status == "ok" and above.m > 0.2)
+
+
+def test_C_constant_statuses(monkeypatch):
+    ok = snr.C_constant_result(math.inf)
+    assert ok.status == "ok" and math.isfinite(ok.value) and ok.residual <= 1e-3
+    # unconverged: the Richardson estimates cannot agree to 1e-12
+    un = snr.C_constant_result(math.inf, rtol=1e-12)
+    assert un.status == "unconverged" and math.isnan(un.value) and "rtol" in un.message
+    with pytest.raises(ConvergenceError):
+        snr.C_constant(math.inf, rtol=1e-12)
+    value, info = snr.C_constant(math.inf, rtol=1e-12, return_details=True)  # never raises
+    assert math.isnan(value) and info["status"] == "unconverged" and not info["converged"]
+    # absent: a spinodal that does not exist (nan) makes C absent, reported as nan
+    monkeypatch.setattr(snr.rfhm, "mixture_spinodal", lambda *a, **k: math.nan)
+    snr._C_table.cache_clear()
+    try:
+        ab = snr.C_constant_result(3.25)
+        assert ab.status == "absent" and math.isnan(ab.value)
+        assert math.isnan(snr.C_constant(3.25))
+    finally:
+        snr._C_table.cache_clear()
+
+
+@pytest.mark.parametrize("call,name", [
+    (lambda: snr.unstable_fraction_feature(True, 0.1, 3), "alpha"),
+    (lambda: snr.unstable_fraction_feature(0.3, "0.1", 3), "alpha_D"),
+    (lambda: snr.unstable_fraction_feature(0.3, 0.1, b"3"), "L"),
+    (lambda: snr.unstable_fraction_feature(0.3, 0.1, 3, P="600", D=100), "P"),
+    (lambda: snr.unstable_fraction_feature(0.3, 0.1, P=600, D=100), "P"),
+    (lambda: snr.unstable_fraction_example(0.3, 0.1, 3, train="yes"), "train"),
+    (lambda: snr.unstable_fraction_example(0.3, 0.1, D=101), "D"),
+    (lambda: snr.g_L(True), "L"),
+    (lambda: snr.margin_law(3.5), "L"),
+    (lambda: snr.feature_snr2(0.3, False), "alpha_D"),
+    (lambda: snr.dense_test_arctan("inf", 0.1), "alpha"),
+    (lambda: snr.dense_test_arctan(math.inf, None), "alpha_D"),
+    (lambda: snr.workshop_noise_terms(100, 10, 10, 3, corrected="no"), "corrected"),
+    (lambda: snr.workshop_noise_terms(100.5, 10, 10, 3), "N"),
+    (lambda: snr.C_constant(1.0, return_details=1), "return_details"),
+    (lambda: snr.C_constant(True), "alpha"),
+    (lambda: snr.d_gen_sparse(100, 1.0, 3, variant="x"), "variant"),
+    (lambda: snr.d_gen_dense("100", 1.0), "N"),
+])
+def test_snr_refuses_bad_types(call, name):
+    with pytest.raises(ValueError, match=f"^{name}"):
+        call()
 
 
 def test_snr_bad_input():

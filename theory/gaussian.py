@@ -22,7 +22,9 @@ This is the project's documented exception to its Gauss-Hermite default.  The fu
 agree with mpmath quadrature to about 1e-13 relative (``tests/test_gaussian.py``).
 
 All functions broadcast ``a`` and ``b`` against each other and return float64 arrays (or
-floats for scalar input).  ``b`` must be >= 0; ``b = 0`` returns ``f(a)``.
+floats for scalar input).  ``b`` must be >= 0; ``b = 0`` returns ``f(a)``.  Arguments are
+validated before any work (``ValueError`` naming the parameter; booleans, strings and bytes
+are refused, not coerced).
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from typing import Callable
 
 import numpy as np
 from scipy import special
+
+from .solvers import check_callable, real_array
+from hopfield_phases._core.validation import integer, positive
 
 __all__ = [
     "GH_MAX_B",
@@ -61,7 +66,7 @@ _SQRT2PI = np.sqrt(2.0 * np.pi)
 
 def gauss_hermite(n: int = GH_NODES) -> tuple[np.ndarray, np.ndarray]:
     """Nodes z_k and weights w_k with ``sum_k w_k f(z_k) ~= E_z f(z)`` for z ~ N(0, 1)."""
-    x, w = _gh_cache(n)
+    x, w = _gh_cache(integer("n", n, minimum=1, maximum=100000))
     return x, w
 
 
@@ -93,14 +98,26 @@ _HX, _HW = graded_half_line_nodes()
 
 
 def log2cosh(h):
-    """Stable ``ln(2 cosh h) = |h| + log1p(exp(-2|h|))``."""
+    """Stable ``ln(2 cosh h) = |h| + log1p(exp(-2|h|))`` (infinities propagate)."""
+    return _log2cosh(real_array("h", h, finite=False))
+
+
+def _log2cosh(h):
     h = np.abs(np.asarray(h, dtype=float))
     return h + np.log1p(np.exp(-2.0 * h))
 
 
+def _as_float(name, v):
+    if type(v) is float:  # the common scalar case, without the generic checks
+        return np.asarray(v)
+    if isinstance(v, np.ndarray) and v.dtype.kind == "f":
+        return v
+    return real_array(name, v, finite=False)
+
+
 def _prepare(a, b):
-    a = np.asarray(a, dtype=float)
-    b = np.asarray(b, dtype=float)
+    a = _as_float("a", a)
+    b = _as_float("b", b)
     if np.any(b < 0) or np.any(~np.isfinite(b)):
         raise ValueError("b must be finite and >= 0 (it is the standard deviation of the field)")
     if np.any(~np.isfinite(a)):
@@ -179,6 +196,7 @@ def expect_erf(a, b, c=1.0):
     """``E erf(c (a + b z)) = erf(c a / sqrt(1 + 2 c^2 b^2))`` (closed form)."""
     scalar = np.ndim(a) == 0 and np.ndim(b) == 0 and np.ndim(c) == 0
     a, b = _prepare(a, b)
+    c = real_array("c", c)
     out = special.erf(c * a / np.sqrt(1.0 + 2.0 * (c * b) ** 2))
     return _finish(out, scalar)
 
@@ -230,7 +248,7 @@ def expect_log2cosh(a, b):
     def split(a, b):
         return expect_abs(a, b) + _remainder(lambda x: np.log1p(np.exp(-2.0 * x)), None, a, b)
 
-    return _dispatch(a, b, log2cosh, split)
+    return _dispatch(a, b, _log2cosh, split)
 
 
 def expect(
@@ -250,8 +268,12 @@ def expect(
     ``a +- 13 b`` (neglected mass < 1e-37).  Use the named functions (``expect_tanh`` etc.)
     where they exist: they subtract the asymptote and are more accurate.
     """
+    check_callable("f", f)
     scalar = np.ndim(a) == 0 and np.ndim(b) == 0
     a, b = _prepare(a, b)
+    kinks = real_array("kinks", kinks)
+    scale = positive("scale", scale)
+    nodes = integer("nodes", nodes, minimum=1, maximum=100000)
     out = np.empty(a.shape)
     small = b <= scale
     if np.any(small):

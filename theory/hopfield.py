@@ -57,6 +57,19 @@ large b), accurate at the large ``b = x/y`` of low temperature.  Every returned 
 the residual of the original AGS equations (m, q, r) evaluated at the returned values.
 
 Conventions: free energies per neuron, including the constant ``alpha/2`` of ``J_ii = 0``.
+
+Results and errors (the package's result contract, ``theory.solvers``)
+---------------------------------------------------------------------
+:func:`solve` returns a :class:`HopfieldState` whose ``status`` is ``"ok"``, ``"absent"`` (the
+state does not exist at (alpha, T): e.g. retrieval beyond its spinodal, the spin glass above
+T_g; the order parameters are ``nan``) or ``"unconverged"`` (the residual of the AGS equations
+exceeds ``tol``, or a root finder stopped early); it never raises for these.  The functions
+returning a number (``critical_temperature``, ``spinodal_alpha``, ``global_alpha``,
+``mixture_alpha``) return ``nan`` where the line does not exist and raise
+:class:`~theory.solvers.ConvergenceError` when a root finder does not converge.  Bad input
+raises ``ValueError`` naming the parameter, before any work.  The bracket expansions, the
+fold finder (first maximum of ``alpha(y)``) and the Brent roots are those of
+:mod:`theory.solvers`.
 """
 
 from __future__ import annotations
@@ -64,13 +77,16 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from functools import lru_cache
+from numbers import Integral
 
 import numpy as np
 from scipy import optimize
 
 from . import gaussian as gauss
 from .mixtures import g_of_y, m_of_y, zeta_law
-from .solvers import ConvergenceError, NoSolution
+from .solvers import (ConvergenceError, NoSolution, bracketed_root, expand_bracket, first_maximum,
+                      real_array)
+from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContract
 from hopfield_phases._core.validation import choice, integer, nonnegative, odd_integer, positive, real
 
 __all__ = [
@@ -108,8 +124,8 @@ _Y_MIN = 0.05
 # ----------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class HopfieldState:
+@dataclass
+class HopfieldState(ResultContract):
     """One RS saddle point of the AGS theory.
 
     Attributes
@@ -126,9 +142,13 @@ class HopfieldState:
     lambda_asym : Hessian eigenvalue of the asymmetric directions of a mixture (Sec. 3.4);
         ``nan`` for n = 1 and for m = 0 states.
     lambda_out : ``1 - C`` (stability towards non-condensed patterns; must be > 0).
-    converged : residual of the AGS equations below 1e-9.
+    status : ``"ok"``; ``"absent"`` when the state does not exist at (alpha, T) (order
+        parameters ``nan``); ``"unconverged"`` when the residual exceeds the tolerance.
     residual : max |lhs - rhs| of the m, q, r equations at the returned values.
-    message : how the state was obtained.
+    iterations : Brent iterations of the final root (0 for closed forms).
+    message : how the state was obtained, or why it is absent / unconverged.
+    converged : read-only, ``status != "unconverged"`` (kept for old callers; as for every
+        result type of the package).
     """
 
     state: str
@@ -143,20 +163,49 @@ class HopfieldState:
     f: float
     lambda_asym: float
     lambda_out: float
-    converged: bool
-    residual: float
-    message: str = ""
+
+    @property
+    def converged(self) -> bool:
+        return self.status != UNCONVERGED
 
     @property
     def beta(self) -> float:
         return math.inf if self.T == 0 else 1.0 / self.T
 
     def as_dict(self) -> dict:
-        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+        """Every field (order parameters first, then the contract fields) and ``converged``."""
+        return _contract_last({k: getattr(self, k) for k in self.__dataclass_fields__},
+                              converged=self.converged)
+
+
+def _contract_last(values: dict, **extra) -> dict:
+    contract = ("status", "message", "iterations", "residual")
+    out = {k: v for k, v in values.items() if k not in contract}
+    out.update({k: values[k] for k in contract})
+    out.update(extra)
+    return out
+
+
+def _make_state(state, n, alpha, T, m, q, r, C, y, f, lambda_asym, lambda_out, residual, message,
+                tol=None, iterations=0) -> HopfieldState:
+    """A state with status "ok" when ``residual <= tol`` (default 1e-9), else "unconverged"."""
+    tol = _RESIDUAL_TOL if tol is None else tol
+    ok = bool(residual <= tol)
+    if not ok:
+        message = f"{message}; residual {residual:.3g} > tol {tol:.3g}"
+    return HopfieldState(state, n, alpha, T, m, q, r, C, y, f, lambda_asym, lambda_out,
+                         status=OK if ok else UNCONVERGED, residual=residual, message=message,
+                         iterations=iterations)
+
+
+def _absent_state(state, n, alpha, T, message, status=ABSENT) -> HopfieldState:
+    nan = math.nan
+    return HopfieldState(state, n, alpha, T, nan, nan, nan, nan, nan, nan, nan, nan,
+                         status=status, message=message)
 
 
 @dataclass
-class PhaseDiagram:
+class PhaseDiagram(ResultContract):
     """The AGS phase diagram: every line as arrays ``alpha``, ``T`` plus key points.
 
     ``lines[name]`` is a dict with ``alpha``, ``T`` (float arrays, ``nan`` where the line does
@@ -164,10 +213,16 @@ class PhaseDiagram:
     ``"fold"``, ``"asym"`` or ``"free_energy"``).  Names: ``T_g``, ``T_M``, ``T_c`` and
     ``T_<n>`` for the mixture lines.  ``points`` holds ``alpha_c``, ``m_c``, ``alpha_g``,
     ``capacity_<n>``, ``T_<n>_zero_load``.
+
+    ``status`` (result contract): ``"ok"`` (points where a line does not exist are ``nan``:
+    a documented answer; ``message`` counts them), or ``"unconverged"`` when a root finder
+    failed at some point (that point is ``nan`` too, and ``message`` names it).
     """
 
     lines: dict = field(default_factory=dict)
     points: dict = field(default_factory=dict)
+    failures: list = field(default_factory=list)
+    """``(line, alpha or T, message)`` of every point where a root finder did not converge."""
 
     def rows(self) -> list[dict]:
         """Tidy rows ``line, n, alpha, T, binding`` of every line (for CSV / JSON)."""
@@ -208,33 +263,31 @@ def _x_at(T: float, y: float, n: int, guess: float | None = None) -> float:
         return _m_at(x, y, n) / x - T
 
     u_hi_max = math.log(1.05 / T)
+    lo_ok = lambda f_in, f_out: f_out > 0  # noqa: E731 - the lower end must have F > 0
+    hi_ok = lambda f_in, f_out: f_out <= 0  # noqa: E731 - the upper end must have F <= 0
     if guess is not None and guess > 0:
+        # widen around the guess: lower end down, then upper end up (steps 0.05, x3 each)
         u0 = math.log(guess)
         lo, hi = u0 - 0.02, min(u0 + 0.02, u_hi_max)
-        f_lo, f_hi = F(lo), F(hi)
-        step = 0.05
-        while f_lo <= 0 and lo > -40:
-            hi, f_hi = lo, f_lo
-            lo, step = lo - step, step * 3
-            f_lo = F(lo)
-        while f_hi > 0 and hi < u_hi_max:
-            lo, f_lo = hi, f_hi
-            hi, step = min(hi + step, u_hi_max), step * 3
-            f_hi = F(hi)
+        br = expand_bracket(F, hi, lo, step=-0.05, factor=3.0, limit=-40.0, clip=True,
+                            until=lo_ok, what="overlap root (lower end)")
+        (hi, lo), (f_hi, f_lo) = br.x, (br.extra["fa"], br.extra["fb"])
+        br = expand_bracket(F, lo, hi, step=0.05 * 3.0**br.iterations, factor=3.0,
+                            limit=u_hi_max, clip=True, until=hi_ok, fa=f_lo, fb=f_hi,
+                            what="overlap root (upper end)")
+        (lo, hi), (f_lo, f_hi) = br.x, (br.extra["fa"], br.extra["fb"])
     else:
         hi = u_hi_max
-        f_hi = F(hi)
-        lo = hi - 2.0
-        f_lo = F(lo)
-        while f_lo <= 0 and lo > -40:
-            hi, f_hi = lo, f_lo
-            lo -= 4.0
-            f_lo = F(lo)
+        br = expand_bracket(F, hi, hi - 2.0, step=-4.0, factor=1.0, limit=-40.0, clip=True,
+                            until=lo_ok, what="overlap root")
+        (hi, lo), (f_hi, f_lo) = br.x, (br.extra["fa"], br.extra["fb"])
     if not (f_lo > 0 >= f_hi):
         raise NoSolution(f"no overlap solution at T={T!r}, y={y!r} (T too close to 1)")
-    if f_hi == 0:
-        return math.exp(hi)
-    return math.exp(optimize.brentq(F, lo, hi, xtol=1e-14, rtol=1e-15, maxiter=200))
+    r = bracketed_root(F, lo, hi, xtol=1e-14, rtol=1e-15, maxiter=200, fa=f_lo, fb=f_hi,
+                       what="overlap root x(T, y)")
+    if r.status != OK:
+        raise ConvergenceError(r.message, r)
+    return math.exp(r.x)
 
 
 @dataclass
@@ -369,13 +422,11 @@ def _residual(state: str, n: int, alpha: float, T: float, m: float, q: float, r:
     return max(abs(m - m_rhs), abs(q - q_rhs), res_r)
 
 
-def _state_from_point(p: _Point, n: int, message: str) -> HopfieldState:
+def _state_from_point(p: _Point, n: int, message: str, tol=None, iterations=0) -> HopfieldState:
     res = _residual("retrieval", n, p.alpha, p.T, p.m, p.q, p.r)
-    return HopfieldState(
-        state="retrieval", n=n, alpha=p.alpha, T=p.T, m=p.m, q=p.q, r=p.r, C=p.C, y=p.y,
-        f=_free_energy(p, n), lambda_asym=_lambda_asym(p, n), lambda_out=1.0 - p.C,
-        converged=bool(res <= _RESIDUAL_TOL), residual=res, message=message,
-    )
+    return _make_state("retrieval", n, p.alpha, p.T, p.m, p.q, p.r, p.C, p.y,
+                       _free_energy(p, n), _lambda_asym(p, n), 1.0 - p.C, res, message, tol,
+                       iterations)
 
 
 # ----------------------------------------------------------------------------------------
@@ -412,69 +463,57 @@ class _Branch:
         """First local maximum of alpha(y) from y = oo: the existence fold at this T."""
         if self._fold is not None:
             return self._fold
-        bracket = None
-        if y_hint is not None:
-            ys = (y_hint * 1.08, y_hint, y_hint / 1.08)
-            al = [self.alpha(v) for v in ys]
-            if al[1] >= al[0] and al[1] >= al[2]:
-                bracket = (ys[2], ys[0])
-        if bracket is None:
-            y_prev2, y_prev, a_prev = None, _Y_START, self.alpha(_Y_START)
-            y = _Y_START * _Y_RATIO
-            while True:
-                if y < _Y_MIN:
-                    raise NoSolution(f"no existence fold found for n={self.n} at T={self.T!r}")
-                a = self.alpha(y)
-                if a < a_prev:
-                    bracket = (y, y_prev2 if y_prev2 is not None else y_prev / _Y_RATIO)
-                    break
-                y_prev2, y_prev, a_prev = y_prev, y, a
-                y *= _Y_RATIO
-        lo, hi = bracket
-        res = optimize.minimize_scalar(lambda v: -self.alpha(v), bounds=(lo, hi),
-                                       method="bounded", options={"xatol": 1e-9 * hi})
-        if not res.success:
-            raise ConvergenceError(f"fold of the n={self.n} branch at T={self.T!r}: {res.message}")
-        y_f = float(res.x)
-        self._fold = self.at(y_f)
+        res = first_maximum(self.alpha, _Y_START, ratio=_Y_RATIO, stop=_Y_MIN, hint=y_hint,
+                            hint_ratio=1.08, xatol_rel=1e-9,
+                            what=f"existence fold of the n={self.n} branch at T={self.T!r}")
+        if res.status == ABSENT:
+            raise NoSolution(f"no existence fold found for n={self.n} at T={self.T!r}")
+        if res.status != OK:
+            raise ConvergenceError(res.message, res)
+        self._fold = self.at(float(res.x))
         return self._fold
 
-    def y_at_alpha(self, alpha: float) -> float:
-        """The y > y_fold with alpha(y) = alpha (alpha(y) decreases there to 0)."""
+    def y_at_alpha(self, alpha: float) -> tuple[float, int]:
+        """``(y, iterations)``: the y > y_fold with alpha(y) = alpha (alpha(y) decreases
+        there to 0); bracket doubled from (y_fold, 2 y_fold), then Brent."""
         if alpha == 0:
-            return math.inf
+            return math.inf, 0
         f = self.fold()
         if alpha > f.alpha:
             raise NoSolution(
                 f"the n={self.n} state does not exist at alpha={alpha!r}, T={self.T!r}: "
                 f"beyond its existence limit alpha={f.alpha:.6g} at this T")
         if alpha == f.alpha:
-            return f.y
-        lo, hi = f.y, f.y * 2.0
-        while self.alpha(hi) > alpha:
-            lo, hi = hi, hi * 2.0
-            if hi > 1e12:
-                raise NoSolution(f"alpha={alpha!r} too small to resolve")
-        return optimize.brentq(lambda v: self.alpha(v) - alpha, lo, hi, xtol=1e-13 * hi,
-                               rtol=1e-15, maxiter=300)
+            return f.y, 0
+        g = lambda v: self.alpha(v) - alpha  # noqa: E731
+        br = expand_bracket(g, f.y, f.y * 2.0, factor=2.0, limit=1e12, fa=f.alpha - alpha,
+                            until=lambda fa, fb: fb <= 0, what="y(alpha)")
+        if br.status != OK:
+            raise NoSolution(f"alpha={alpha!r} too small to resolve")
+        lo, hi = br.x
+        r = bracketed_root(g, lo, hi, xtol=1e-13 * hi, rtol=1e-15, maxiter=300,
+                           what=f"y(alpha={alpha!r}) at T={self.T!r}")
+        if r.status != OK:
+            raise ConvergenceError(r.message, r)
+        return r.x, r.iterations
 
     def root_along(self, fun, what: str) -> float:
         """The y in (y_fold, oo) where ``fun(point)`` changes sign (it must be > 0 at the
         fold side or at y -> oo and of opposite sign at the other end); Brent with bracket
         expansion towards large y."""
         f = self.fold()
-        lo, hi = f.y, f.y * 1.5
-        v_lo = fun(self.at(lo))
-        v_hi = fun(self.at(hi))
-        while np.sign(v_hi) == np.sign(v_lo) and v_lo != 0:
-            lo, v_lo = hi, v_hi
-            hi *= 2.0
-            if hi > 1e9:
-                raise NoSolution(f"{what}: no sign change along the branch at T={self.T!r}")
-            v_hi = fun(self.at(hi))
-        if v_lo == 0:
-            return lo
-        return optimize.brentq(lambda v: fun(self.at(v)), lo, hi, xtol=1e-12 * hi, maxiter=300)
+        g = lambda v: fun(self.at(v))  # noqa: E731
+        br = expand_bracket(g, f.y, f.y * 1.5, factor=2.0, limit=1e9,
+                            until=lambda fa, fb: fa == 0 or fb == 0 or np.sign(fa) != np.sign(fb),
+                            what=what)
+        if br.status != OK:
+            raise NoSolution(f"{what}: no sign change along the branch at T={self.T!r}")
+        (lo, hi), v_lo, v_hi = br.x, br.extra["fa"], br.extra["fb"]
+        r = bracketed_root(g, lo, hi, xtol=1e-12 * hi, maxiter=300, fa=v_lo, fb=v_hi,
+                           what=f"{what} at T={self.T!r}")
+        if r.status != OK:
+            raise ConvergenceError(r.message, r)
+        return r.x
 
 
 @lru_cache(maxsize=4096)
@@ -499,60 +538,73 @@ def _sg_alpha(b: float, T: float) -> tuple[float, float, float, float]:
     return alpha, q, C, r
 
 
-def _spin_glass(alpha: float, T: float) -> HopfieldState:
+def _spin_glass(alpha: float, T: float, tol=None) -> HopfieldState:
     if alpha == 0:
         raise NoSolution("the spin-glass state exists only for alpha > 0 (at alpha = 0 it "
                          "reduces to the paramagnet)")
     if T == 0:
-        a = math.sqrt(2.0 / (math.pi * alpha))
-        C = a / (1.0 + a)
-        r = (1.0 - C) ** -2
-        f = alpha / 2 - (alpha / 2) / (1 - C) + (alpha / 2) * C * r - math.sqrt(2 * alpha * r / math.pi)
-        res = _residual("spin_glass", 1, alpha, 0.0, 0.0, 1.0, r)
-        return HopfieldState("spin_glass", 1, alpha, 0.0, 0.0, 1.0, r, C, math.nan, f, math.nan,
-                             1.0 - C, bool(res <= _RESIDUAL_TOL), res, "T = 0 closed form (Sec. 3.2)")
+        # C = a/(1+a), a = sqrt(2/(pi alpha)), r = (1-C)^-2, written with s = sqrt(alpha) and
+        # k = sqrt(2/pi) so that nothing overflows or cancels as alpha -> 0:
+        # 1 - C = s/(s+k), alpha r = (s+k)^2, (alpha/2)/(1-C) = s(s+k)/2, (alpha/2) C r = k(s+k)/2
+        k, sa = _SQRT_2_OVER_PI, math.sqrt(alpha)
+        C, one_minus_C = k / (sa + k), sa / (sa + k)
+        r = (sa + k) ** 2 / alpha
+        f = alpha / 2 - sa * (sa + k) / 2 + k * (sa + k) / 2 - k * (sa + k)
+        if math.isfinite(r):
+            res = _residual("spin_glass", 1, alpha, 0.0, 0.0, 1.0, r)
+        else:  # r overflows (alpha < ~1e-308): the r equation r^-1/2 = 1 - C, m, q exact
+            res = one_minus_C
+        return _make_state("spin_glass", 1, alpha, 0.0, 0.0, 1.0, r, C, math.nan, f, math.nan,
+                           one_minus_C, res, "T = 0 closed form (Sec. 3.2)", tol)
     if T >= 1.0 + math.sqrt(alpha):
         raise NoSolution(f"the spin-glass state does not exist at T={T!r} >= T_g = 1 + sqrt(alpha)")
     # physical domain: C < 1, i.e. E sech^2(b z) < T
     if T >= 1.0:
         b_lo = 0.0
     else:
-        b_lo = optimize.brentq(lambda b: float(gauss.expect_sech2(0.0, b)) - T, 0.0, 10.0 / T,
-                               xtol=1e-15, rtol=1e-15)
+        r0 = bracketed_root(lambda b: float(gauss.expect_sech2(0.0, b)) - T, 0.0, 10.0 / T,
+                            xtol=1e-15, rtol=1e-15, what="spin glass: edge C = 1 of the domain")
+        if r0.status != OK:
+            raise ConvergenceError(r0.message, r0)
+        b_lo = r0.x
 
     def F(b):
         if b <= b_lo:
             return -alpha if T < 1 else (T - 1.0) ** 2 - alpha
         return _sg_alpha(b, T)[0] - alpha
 
-    hi = max(2.0 * b_lo, 1.0)
-    while F(hi) < 0:
-        hi *= 2.0
-        if hi > 1e12:
-            raise NoSolution("spin glass: alpha too large to resolve")
-    b = optimize.brentq(F, b_lo, hi, xtol=1e-15, rtol=1e-15, maxiter=300)
+    # the lower end stays at the domain edge b_lo; the upper end doubles until F >= 0
+    br = expand_bracket(F, b_lo, max(2.0 * b_lo, 1.0), factor=2.0, limit=1e12, slide=False,
+                        until=lambda fa, fb: fb >= 0, what="spin glass b(alpha)")
+    if br.status != OK:
+        raise NoSolution("spin glass: alpha too large to resolve")
+    rb = bracketed_root(F, b_lo, br.x[1], xtol=1e-15, rtol=1e-15, maxiter=300,
+                        fb=br.extra["fb"], what="spin glass b(alpha)")
+    if rb.status != OK:
+        raise ConvergenceError(rb.message, rb)
+    b = rb.x
     _, q, C, r = _sg_alpha(b, T)
     f = (alpha / 2 + (alpha * T / 2) * math.log1p(-C) - (alpha / 2) * q / (1 - C)
          + (alpha / 2) * r * C - T * float(gauss.expect_log2cosh(0.0, b)))
     res = _residual("spin_glass", 1, alpha, T, 0.0, q, r)
-    return HopfieldState("spin_glass", 1, alpha, T, 0.0, q, r, C, math.nan, f, math.nan, 1.0 - C,
-                         bool(res <= _RESIDUAL_TOL), res,
-                         "Brent root in b = beta sqrt(alpha r) of the SG family at fixed T")
+    return _make_state("spin_glass", 1, alpha, T, 0.0, q, r, C, math.nan, f, math.nan, 1.0 - C,
+                       res, "Brent root in b = beta sqrt(alpha r) of the SG family at fixed T",
+                       tol, rb.iterations)
 
 
 def _paramagnet(alpha: float, T: float) -> HopfieldState:
     """m = q = r = 0, C = beta: f = alpha/2 + (alpha T/2) ln(1 - 1/T) - T ln 2 (T > 1)."""
     if alpha == 0:
         # no non-condensed patterns at alpha = 0: lambda_out is not defined
-        return HopfieldState("paramagnet", 1, 0.0, T, 0.0, 0.0, 0.0, math.inf if T == 0 else 1 / T,
-                             math.nan, -T * math.log(2.0), math.nan, math.nan, True, 0.0,
-                             "alpha = 0: f = -T ln 2 (unstable in m for T < 1)")
+        return _make_state("paramagnet", 1, 0.0, T, 0.0, 0.0, 0.0, math.inf if T == 0 else 1 / T,
+                           math.nan, -T * math.log(2.0), math.nan, math.nan, 0.0,
+                           "alpha = 0: f = -T ln 2 (unstable in m for T < 1)")
     if T <= 1.0:
         raise NoSolution(f"the RS paramagnet at alpha > 0 needs T > 1 (C = 1/T < 1), got T={T!r}")
     C = 1.0 / T
     f = alpha / 2 + (alpha * T / 2) * math.log1p(-C) - T * math.log(2.0)
-    return HopfieldState("paramagnet", 1, alpha, T, 0.0, 0.0, 0.0, C, math.nan, f, math.nan,
-                         1.0 - C, True, 0.0, "closed form")
+    return _make_state("paramagnet", 1, alpha, T, 0.0, 0.0, 0.0, C, math.nan, f, math.nan,
+                       1.0 - C, 0.0, "closed form")
 
 
 # ----------------------------------------------------------------------------------------
@@ -564,32 +616,45 @@ def _check_alpha_T(alpha, T):
     return nonnegative("alpha", alpha), nonnegative("T", T)
 
 
-def solve(alpha, T, n=1, state="retrieval") -> HopfieldState:
+def solve(alpha, T, n=1, state="retrieval", *, tol=_RESIDUAL_TOL) -> HopfieldState:
     """RS saddle point of the AGS theory at load ``alpha`` and temperature ``T``.
 
     ``state="retrieval"`` with ``n = 1`` is retrieval of one pattern, with odd ``n > 1`` the
     symmetric n-mixture (on its stable, large-y branch; it may be unstable through
     ``lambda_asym < 0``: check ``result.lambda_asym``).  ``"spin_glass"`` and ``"paramagnet"``
     are the m = 0 states (``n`` is ignored for them).  Equations: module docstring (Sec. 3.1,
-    3.2).  Raises ``ValueError`` for bad input and :class:`NoSolution` (a ``ValueError``) when
-    the state does not exist at (alpha, T), e.g. retrieval beyond its spinodal.
+    3.2).
+
+    Returns a :class:`HopfieldState` with ``status`` "ok"; "absent" (order parameters
+    ``nan``, the reason in ``message``) when the state does not exist at (alpha, T), e.g.
+    retrieval beyond its spinodal; "unconverged" when the residual of the AGS equations at the
+    returned values exceeds ``tol`` (default 1e-9) or a root finder stopped early.  Never
+    raises for these; raises ``ValueError`` (naming the parameter) for bad input.
     """
     alpha, T = _check_alpha_T(alpha, T)
     n = odd_integer("n", n)
     choice("state", state, STATES)
-    if state == "spin_glass":
-        return _spin_glass(alpha, T)
-    if state == "paramagnet":
-        return _paramagnet(alpha, T)
-    if T >= 1.0:
-        raise NoSolution(f"the n={n} retrieval/mixture state does not exist at T={T!r} >= 1")
-    br = _branch(T, n)
-    y = br.y_at_alpha(alpha)
-    p = br.at(y)
-    p = _Point(p.T, p.x, p.y, p.m, p.q, p.C, p.r, alpha)  # alpha(y) = alpha to ~1e-16
-    how = ("T = 0 one-variable form in y (Sec. 3.2)" if T == 0
-           else "explicit (x, y) parametrisation, Brent root in y (module docstring)")
-    return _state_from_point(p, n, how)
+    tol = positive("tol", tol)
+    name = "retrieval" if state == "retrieval" else state
+    try:
+        if state == "spin_glass":
+            return _spin_glass(alpha, T, tol)
+        if state == "paramagnet":
+            return _paramagnet(alpha, T)
+        if T >= 1.0:
+            raise NoSolution(f"the n={n} retrieval/mixture state does not exist at T={T!r} >= 1")
+        br = _branch(T, n)
+        y, its = br.y_at_alpha(alpha)
+        p = br.at(y)
+        p = _Point(p.T, p.x, p.y, p.m, p.q, p.C, p.r, alpha)  # alpha(y) = alpha to ~1e-16
+        how = ("T = 0 one-variable form in y (Sec. 3.2)" if T == 0
+               else "explicit (x, y) parametrisation, Brent root in y (module docstring)")
+        return _state_from_point(p, n, how, tol, its)
+    except NoSolution as exc:
+        return _absent_state(name, n if state == "retrieval" else 1, alpha, T, str(exc))
+    except ConvergenceError as exc:
+        return _absent_state(name, n if state == "retrieval" else 1, alpha, T, str(exc),
+                             status=UNCONVERGED)
 
 
 @lru_cache(maxsize=64)
@@ -649,9 +714,19 @@ def _check_T_line(T) -> float:
 def spinodal_alpha(T, n=1, y_hint=None) -> float:
     """Existence limit ``alpha`` of the n-state at temperature T (the retrieval spinodal
     T_M for n = 1, the mixture existence fold for n > 1): the first maximum of alpha(y)
-    along the branch at fixed T.  0 for T >= 1."""
+    along the branch at fixed T (:func:`theory.solvers.first_maximum`).  0 for T >= 1;
+    ``nan`` if no fold is found (absent); ``y_hint``: a guess of the fold's y."""
     T = _check_T_line(T)
     n = odd_integer("n", n)
+    if y_hint is not None:
+        y_hint = positive("y_hint", y_hint)
+    try:
+        return _spinodal_alpha_raw(T, n, y_hint)
+    except NoSolution:
+        return math.nan
+
+
+def _spinodal_alpha_raw(T: float, n: int, y_hint=None) -> float:
     return _spinodal_point(T, n, y_hint).alpha if T < 1 else 0.0
 
 
@@ -661,8 +736,16 @@ def _spinodal_point(T: float, n: int, y_hint=None) -> _Point:
 
 def global_alpha(T) -> float:
     """alpha on the line T_c where ``f_retrieval = f_SG`` at temperature T (Sec. 3.3):
-    Brent root along the retrieval branch at fixed T.  alpha_g at T = 0; 0 for T >= 1."""
+    Brent root along the retrieval branch at fixed T.  alpha_g at T = 0; 0 for T >= 1;
+    ``nan`` where the crossing is not found (absent)."""
     T = _check_T_line(T)
+    try:
+        return _global_alpha_raw(T)
+    except NoSolution:
+        return math.nan
+
+
+def _global_alpha_raw(T: float) -> float:
     if T >= 1:
         return 0.0
     br = _branch(T, 1)
@@ -670,19 +753,25 @@ def global_alpha(T) -> float:
     return br.at(y).alpha
 
 
-@lru_cache(maxsize=64)
-def mixture_temperature_zero_load(n: int) -> float:
+def mixture_temperature_zero_load(n) -> float:
     """T_n at alpha = 0: the root in x = beta m of lambda_asym = 0 on the symmetric mixture
     ``m = n^-1 E zeta tanh(x zeta)``, T = m/x (Sec. 3.4).  ~0.460 for n = 3."""
-    n = odd_integer("n", n, minimum=3)
+    return _mixture_T0(odd_integer("n", n, minimum=3))
 
+
+@lru_cache(maxsize=64)
+def _mixture_T0(n: int) -> float:
     def lam(u):
         x = math.exp(u)
         return _lambda_asym(_point_xy(x, math.inf, n), n)
 
     lo, hi = math.log(0.5), math.log(50.0)
-    return _point_xy(math.exp(optimize.brentq(lam, lo, hi, xtol=1e-14, rtol=1e-15)),
-                     math.inf, n).T
+    r = bracketed_root(lam, lo, hi, xtol=1e-14, rtol=1e-15, what=f"T_{n} at alpha = 0")
+    if r.status == ABSENT:  # pragma: no cover - the bracket holds the root for every odd n >= 3
+        return math.nan
+    if r.status != OK:
+        raise ConvergenceError(r.message, r)
+    return _point_xy(math.exp(r.x), math.inf, n).T
 
 
 def _point_xy(x: float, y: float, n: int) -> _Point:
@@ -698,7 +787,7 @@ def _point_xy(x: float, y: float, n: int) -> _Point:
 
 def _mixture_alpha_info(T: float, n: int, y_hint=None) -> tuple[float, str, _Point]:
     """(alpha_n(T), binding, point): the lower of the existence fold and lambda_asym = 0."""
-    Tn = mixture_temperature_zero_load(n)
+    Tn = _mixture_T0(n)
     if T >= Tn:
         return 0.0, "asym", None
     br = _branch(T, n)
@@ -713,11 +802,19 @@ def _mixture_alpha_info(T: float, n: int, y_hint=None) -> tuple[float, str, _Poi
 def mixture_alpha(T, n=3) -> float:
     """alpha on the mixture stability line at temperature T (Sec. 3.4): the lower of the
     existence fold and the lambda_asym = 0 point along the symmetric branch.  0 for
-    T >= T_n(alpha = 0).  ``n = 1`` gives the retrieval spinodal."""
+    T >= T_n(alpha = 0).  ``n = 1`` gives the retrieval spinodal.  ``nan`` where the line is
+    not found (absent)."""
     T = _check_T_line(T)
     n = odd_integer("n", n)
+    try:
+        return _mixture_alpha_raw(T, n)
+    except NoSolution:
+        return math.nan
+
+
+def _mixture_alpha_raw(T: float, n: int) -> float:
     if n == 1:
-        return spinodal_alpha(T, 1)
+        return _spinodal_alpha_raw(T, 1)
     return _mixture_alpha_info(T, n)[0]
 
 
@@ -733,16 +830,16 @@ def spin_glass_temperature(alpha) -> float:
 
 def _line_function(line: str, n: int):
     if line == "retrieval_spinodal":
-        return lambda T: spinodal_alpha(T, n) if T < 1 else 0.0
+        return lambda T: _spinodal_alpha_raw(T, n)
     if line == "retrieval_global":
-        return global_alpha
-    return lambda T: mixture_alpha(T, n)
+        return _global_alpha_raw
+    return lambda T: _mixture_alpha_raw(T, n)
 
 
 def _line_top(line: str, n: int) -> float:
     """The temperature where the line meets alpha = 0."""
     if line == "mixture" and n > 1:
-        return mixture_temperature_zero_load(n)
+        return _mixture_T0(n)
     return 1.0
 
 
@@ -778,8 +875,9 @@ def critical_temperature(alpha, line, n=1) -> float:
 
     Each is the Brent root in T of ``alpha_line(T) - alpha`` where ``alpha_line(T)`` is itself a
     Brent root or bounded maximisation (no grid scan).  Where the RS line is re-entrant the
-    upper temperature is returned.  Raises :class:`NoSolution` (a ``ValueError``) where the
-    line does not exist at this alpha (beyond its largest alpha).
+    upper temperature is returned.  Returns ``nan`` where the line does not exist at this
+    alpha (beyond its largest alpha); raises :class:`~theory.solvers.ConvergenceError` if a
+    root finder does not converge.
     """
     alpha = nonnegative("alpha", alpha)
     choice("line", line, LINES)
@@ -789,6 +887,13 @@ def critical_temperature(alpha, line, n=1) -> float:
     if line == "retrieval_global" and n != 1:
         raise ValueError(f"n must be 1 for line='retrieval_global' (a mixture is never the "
                          f"global minimum), got {n!r}")
+    try:
+        return _critical_temperature_raw(alpha, line, n)
+    except NoSolution:
+        return math.nan
+
+
+def _critical_temperature_raw(alpha: float, line: str, n: int) -> float:
     top = _line_top(line, n)
     if alpha == 0:
         return top
@@ -799,8 +904,13 @@ def critical_temperature(alpha, line, n=1) -> float:
     fun = _line_function(line, n)
     if alpha == a_nose:
         return t_nose
-    T = optimize.brentq(lambda t: fun(t) - alpha, t_nose, top, xtol=1e-12, rtol=1e-15, maxiter=200)
-    return float(T)
+    r = bracketed_root(lambda t: fun(t) - alpha, t_nose, top, xtol=1e-12, rtol=1e-15,
+                       maxiter=200, what=f"T of line {line!r} (n={n}) at alpha={alpha!r}")
+    if r.status == ABSENT:
+        raise NoSolution(r.message)
+    if r.status != OK:
+        raise ConvergenceError(r.message, r)
+    return float(r.x)
 
 
 # ----------------------------------------------------------------------------------------
@@ -814,7 +924,7 @@ def _T_grid(top: float, points: int) -> np.ndarray:
     return top * 0.5 * (1.0 - np.cos(np.pi * s))
 
 
-def _line_by_T(line: str, n: int, points: int) -> dict:
+def _line_by_T(line: str, n: int, points: int, failures: list) -> dict:
     top = _line_top(line, n)
     Ts = _T_grid(top, points)
     alphas, binding = np.empty(points), []
@@ -826,42 +936,62 @@ def _line_by_T(line: str, n: int, points: int) -> dict:
             binding.append("asym" if (line == "mixture" and n > 1) else
                            ("free_energy" if line == "retrieval_global" else "fold"))
             continue
-        if line == "retrieval_global":
-            alphas[i] = global_alpha(T)
-            binding.append("free_energy")
-        elif line == "retrieval_spinodal" or n == 1:
-            p = _spinodal_point(T, n, hint)
-            hint = p.y
-            alphas[i] = p.alpha
-            binding.append("fold")
-        else:
-            a, how, p = _mixture_alpha_info(T, n, hint)
-            if how == "fold":
+        how = "free_energy" if line == "retrieval_global" else "fold"
+        try:
+            if line == "retrieval_global":
+                alphas[i] = _global_alpha_raw(T)
+            elif line == "retrieval_spinodal" or n == 1:
+                p = _spinodal_point(T, n, hint)
                 hint = p.y
-            alphas[i] = a
-            binding.append(how)
+                alphas[i] = p.alpha
+            else:
+                a, how, p = _mixture_alpha_info(T, n, hint)
+                if how == "fold":
+                    hint = p.y
+                alphas[i] = a
+        except NoSolution:
+            alphas[i] = math.nan  # absent at this T
+        except ConvergenceError as exc:
+            alphas[i] = math.nan
+            failures.append((line, n, T, str(exc)))
+        binding.append(how)
     return {"alpha": alphas, "T": Ts, "n": n, "binding": binding}
 
 
-def _line_by_alpha(line: str, n: int, alphas: np.ndarray) -> dict:
+def _line_by_alpha(line: str, n: int, alphas: np.ndarray, failures: list) -> dict:
     Ts = np.empty(alphas.shape)
     binding = []
     for i, a in enumerate(alphas):
         try:
-            Ts[i] = critical_temperature(float(a), line, n)
-        except NoSolution:
+            Ts[i] = critical_temperature(float(a), line, n)  # nan where the line does not exist
+        except ConvergenceError as exc:
             Ts[i] = math.nan
+            failures.append((line, n, float(a), str(exc)))
         if line == "spin_glass":
             binding.append("formula")
         elif line == "retrieval_global":
             binding.append("free_energy")
         elif line == "mixture" and n > 1 and math.isfinite(Ts[i]) and a > 0:
-            binding.append(_mixture_alpha_info(float(Ts[i]), n)[1])
+            try:
+                binding.append(_mixture_alpha_info(float(Ts[i]), n)[1])
+            except (NoSolution, ConvergenceError):  # pragma: no cover - found just above
+                binding.append("asym")
         elif line == "mixture" and n > 1:
             binding.append("asym")
         else:
             binding.append("fold")
     return {"alpha": np.asarray(alphas, dtype=float), "T": Ts, "n": n, "binding": binding}
+
+
+def _as_tuple(name: str, value) -> tuple:
+    """A scalar (number or string) as a one-element tuple, any other iterable as a tuple;
+    ValueError naming ``name`` for anything else (e.g. None)."""
+    if isinstance(value, (str, Integral)) or np.ndim(value) == 0 and not hasattr(value, "__iter__"):
+        return (value,)
+    try:
+        return tuple(value)
+    except TypeError:
+        raise ValueError(f"{name} must be a sequence, got {value!r}") from None
 
 
 def phase_diagram(alphas=None, lines=LINES, n_list=(3, 5, 7), points: int = 60) -> PhaseDiagram:
@@ -872,19 +1002,19 @@ def phase_diagram(alphas=None, lines=LINES, n_list=(3, 5, 7), points: int = 60) 
     T_g on a sqrt-spaced alpha grid up to 0.16).  With ``alphas`` given, every line is
     evaluated at those loads through :func:`critical_temperature` (``nan`` where a line does not
     exist).  ``lines`` is a subset of :data:`LINES`; ``"mixture"`` is drawn for every n in
-    ``n_list`` (odd, >= 3).
+    ``n_list`` (odd, >= 3; a single integer is accepted).  Returns a :class:`PhaseDiagram`
+    (result contract: status "unconverged", never an exception, if a root finder failed at
+    some point, which is then ``nan``).
     """
-    lines = tuple(lines) if not isinstance(lines, str) else (lines,)
+    lines = _as_tuple("lines", lines)
     for ln in lines:
         choice("lines", ln, LINES)
-    n_list = tuple(odd_integer("n_list", n, minimum=3) for n in n_list)
+    n_list = tuple(odd_integer("n_list", n, minimum=3) for n in _as_tuple("n_list", n_list))
     points = integer("points", points, minimum=2)
     if alphas is not None:
-        alphas = np.atleast_1d(np.asarray(alphas, dtype=float))
+        alphas = np.atleast_1d(real_array("alphas", alphas, minimum=0.0))
         if alphas.ndim != 1 or alphas.size == 0:
             raise ValueError("alphas must be a non-empty 1-d sequence")
-        for a in alphas:
-            nonnegative("alphas", a)
     d = PhaseDiagram()
     d.points["alpha_c"] = capacity(1)
     d.points["m_c"] = capacity_overlap(1)
@@ -895,18 +1025,27 @@ def phase_diagram(alphas=None, lines=LINES, n_list=(3, 5, 7), points: int = 60) 
                 d.lines["T_g"] = {"alpha": a, "T": 1.0 + np.sqrt(a), "n": 1,
                                   "binding": ["formula"] * points}
             else:
-                d.lines["T_g"] = _line_by_alpha(ln, 1, alphas)
+                d.lines["T_g"] = _line_by_alpha(ln, 1, alphas, d.failures)
         elif ln == "retrieval_spinodal":
-            d.lines["T_M"] = (_line_by_T(ln, 1, points) if alphas is None
-                              else _line_by_alpha(ln, 1, alphas))
+            d.lines["T_M"] = (_line_by_T(ln, 1, points, d.failures) if alphas is None
+                              else _line_by_alpha(ln, 1, alphas, d.failures))
         elif ln == "retrieval_global":
             d.points["alpha_g"] = alpha_g()
-            d.lines["T_c"] = (_line_by_T(ln, 1, points) if alphas is None
-                              else _line_by_alpha(ln, 1, alphas))
+            d.lines["T_c"] = (_line_by_T(ln, 1, points, d.failures) if alphas is None
+                              else _line_by_alpha(ln, 1, alphas, d.failures))
         else:
             for n in n_list:
                 d.points[f"capacity_{n}"] = capacity(n)
                 d.points[f"T_{n}_zero_load"] = mixture_temperature_zero_load(n)
-                d.lines[f"T_{n}"] = (_line_by_T(ln, n, points) if alphas is None
-                                     else _line_by_alpha(ln, n, alphas))
+                d.lines[f"T_{n}"] = (_line_by_T(ln, n, points, d.failures) if alphas is None
+                                     else _line_by_alpha(ln, n, alphas, d.failures))
+    n_nan = sum(int(np.sum(np.isnan(ln["T"]) | np.isnan(ln["alpha"]))) for ln in d.lines.values())
+    if d.failures:
+        d.status = UNCONVERGED
+        d.message = (f"{len(d.failures)} point(s) unconverged (nan), first: line "
+                     f"{d.failures[0][0]!r} n={d.failures[0][1]} at {d.failures[0][2]:.6g}: "
+                     f"{d.failures[0][3]}")
+    else:
+        d.message = (f"{len(d.lines)} lines; {n_nan} point(s) where a line does not exist (nan)"
+                     if n_nan else f"{len(d.lines)} lines")
     return d

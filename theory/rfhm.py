@@ -41,8 +41,18 @@ Methods
 * alpha -> infinity: the AGS T = 0 equation at load alpha_D, ``y sqrt(alpha_D) = m(y) - y g(y)``
   (doc Sec. 2.5), whose existence limit is the Hopfield capacity ``alpha_n^c`` (doc Sec. 3.2).
 
-Numbers where an object does not exist are ``nan`` (never an exception from scipy): the
-reason is documented on each function.
+Results and errors (the package's result contract, ``theory.solvers``)
+---------------------------------------------------------------------
+:func:`solve` and :func:`dense_test_state` return an :class:`RFHMSolution` whose ``status`` is
+``"ok"``, ``"absent"`` (the RS state does not exist at these parameters: ``max_y R < 1``, the
+iteration reached a non-retrieval fixed point, no stored-example solution) or
+``"unconverged"`` (the iteration or root polish did not converge; the numbers are the last
+iterate); they never raise for these.  ``exists`` (``status == "ok"``) and ``converged``
+(``status != "unconverged"``) remain as read-only properties.  The line functions return a
+number: ``nan`` where the line does not exist (documented on each), and they raise
+:class:`~theory.solvers.ConvergenceError` when a root finder does not converge (never an
+exception from scipy).  Bad input raises ``ValueError`` naming the parameter, before any work.
+Every bracket expansion goes through :func:`theory.solvers.expand_bracket`.
 """
 
 from __future__ import annotations
@@ -56,8 +66,10 @@ from scipy import optimize, special
 
 from . import gaussian
 from .mixtures import g_of_y, gaussian_pdf, m_of_y, zeta_law
-from .solvers import NoSolution, continue_branch, find_boundary, fixed_point, polish_root
-from hopfield_phases._core.validation import choice, nonnegative, odd_integer, positive
+from .solvers import (ConvergenceError, bracketed_root, continue_branch, expand_bracket,
+                      fixed_point, polish_root, real_array)
+from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContract
+from hopfield_phases._core.validation import choice, integer, nonnegative, odd_integer, positive
 
 __all__ = [
     "KAPPA1_SQ",
@@ -107,7 +119,7 @@ def _power(variant: str) -> int:
 
 
 @dataclass
-class RFHMSolution:
+class RFHMSolution(ResultContract):
     """RS saddle point of the RFHM (doc Sec. 2).
 
     Zero-temperature variables carry the names of doc Sec. 2.3: ``dq = delta q``
@@ -121,8 +133,12 @@ class RFHMSolution:
 
     ``free_energy`` is the RS free energy per spin ``f = -G/beta`` (doc Sec. 2.1) at T > 0;
     it is ``nan`` at T = 0, where the toolkit does not implement the ground-state energy.
-    ``exists`` is False (and the order parameters ``nan``) when the requested RS state does
-    not exist at these parameters; ``converged`` reports the numerical solve.
+
+    ``status`` (result contract, module docstring): ``"ok"``; ``"absent"`` when the requested
+    RS state does not exist at these parameters (order parameters ``nan``, or, for the
+    iteration methods, those of the non-retrieval fixed point reached); ``"unconverged"`` when
+    the numerical solve did not converge (the last iterate).  Read-only properties kept for
+    old callers: ``exists`` is ``status == "ok"``, ``converged`` is ``status != "unconverged"``.
     """
 
     state: str
@@ -133,8 +149,6 @@ class RFHMSolution:
     variant: str
     storage: str | None
     method: str
-    exists: bool
-    converged: bool
     m: float = math.nan
     dq: float = math.nan
     dp: float = math.nan
@@ -155,12 +169,24 @@ class RFHMSolution:
     phat_d: float = math.nan
     mhat: float = math.nan
     free_energy: float = math.nan
-    iterations: int = 0
-    residual: float = math.nan
-    message: str = ""
+
+    @property
+    def exists(self) -> bool:
+        return self.status == OK
+
+    @property
+    def converged(self) -> bool:
+        return self.status != UNCONVERGED
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        """Every field (order parameters first, then the contract fields), ``exists`` and
+        ``converged``."""
+        d = asdict(self)
+        contract = ("status", "message", "iterations", "residual")
+        out = {k: v for k, v in d.items() if k not in contract}
+        out.update({k: d[k] for k in contract})
+        out["exists"], out["converged"] = self.exists, self.converged
+        return out
 
 
 def _check_common(alpha, alpha_D, variant):
@@ -209,6 +235,7 @@ def _reduction(y, alpha, alpha_D, n, variant):
 def reduced_R(y, alpha, alpha_D, n=1, variant="sq"):
     """``R(y)`` of doc Sec. 2.4 (``-inf`` off the physical branch); the T = 0 fixed points
     are the roots of ``R(y) = 1``."""
+    y = real_array("y", y)
     alpha, alpha_D, variant = _check_common(alpha, alpha_D, variant)
     n = odd_integer("n", n)
     return _reduction(y, alpha, alpha_D, n, variant)["R"]
@@ -248,23 +275,29 @@ def _solve_reduction(alpha, alpha_D, n, variant, state):
     base = dict(state=state, alpha=alpha, alpha_D=alpha_D, T=0.0, n=n, variant=variant,
                 storage=None, method="reduction")
     if not (rmax >= 1.0):
-        return RFHMSolution(**base, exists=False, converged=False,
+        return RFHMSolution(**base, status=ABSENT,
                             message=f"no retrieval solution: max_y R(y) = {rmax:.6g} < 1 "
                                     "(doc Sec. 2.4 existence criterion)")
-    # largest root of R(y) = 1 above the maximiser (doc Sec. 2.4)
+    # largest root of R(y) = 1 above the maximiser (doc Sec. 2.4): the upper end doubles
+    # (lower end fixed at the maximiser) until R <= 1
     f = lambda y: float(_reduction(np.array([y]), alpha, alpha_D, n, variant)["R"][0]) - 1.0
-    hi = max(2.0 * ystar, 1.0)
-    while f(hi) > 0:
-        hi *= 2.0
-        if hi > 1e6:
-            raise NoSolution("R(y) > 1 at very large y")  # pragma: no cover - not physical
+    br = expand_bracket(f, ystar, max(2.0 * ystar, 1.0), factor=2.0, limit=1e6, slide=False,
+                        fa=rmax - 1.0, until=lambda fa, fb: fb <= 0, what="R(y) = 1")
+    if br.status != OK:  # pragma: no cover - R(y) -> 0 as y -> oo
+        return RFHMSolution(**base, status=ABSENT, message=f"R(y) > 1 at very large y: {br.message}")
+    its = 0
     if rmax == 1.0:
         y = ystar
     else:
-        y = optimize.brentq(f, ystar, hi, xtol=1e-15, rtol=1e-15, maxiter=500)
+        r = bracketed_root(f, ystar, br.x[1], xtol=1e-15, rtol=1e-15, maxiter=500,
+                           what="root of R(y) = 1")
+        if r.status != OK:
+            return RFHMSolution(**base, status=UNCONVERGED if r.status == UNCONVERGED else ABSENT,
+                                message=r.message, iterations=r.iterations)
+        y, its = r.x, r.iterations
     r = _reduction(np.array([y]), alpha, alpha_D, n, variant)
     vals = {k: float(v[0]) for k, v in r.items() if k not in ("g", "B", "R")}
-    return RFHMSolution(**base, exists=True, converged=True, residual=abs(f(y)),
+    return RFHMSolution(**base, status=OK, residual=abs(f(y)), iterations=its,
                         message="root of R(y) = 1 above the maximiser", **vals)
 
 
@@ -315,14 +348,18 @@ def _solve_iteration(alpha, alpha_D, n, variant, state, x0=None, damping=0.5, to
                       raise_on_failure=False)
     m, dq, dp, P_d, qhat0 = res.x
     aT = alpha / alpha_D
-    Delta1 = 1.0 - _K1 * dp - _KS * dq
-    dph = _K1 / Delta1
-    E = 1.0 - aT * dq * dph
+    with np.errstate(all="ignore"):  # an unconverged last iterate may be off the domain
+        Delta1 = 1.0 - _K1 * dp - _KS * dq
+        dph = _K1 / Delta1
+        E = 1.0 - aT * dq * dph
+        dpdh = _K1 * (_KS + _K1 * P_d) / Delta1 ** _power(variant)
+        y = float(aT * dph * m / np.sqrt(alpha * qhat0))
     ok = res.converged and m > 1e-6 and E > 0 and Delta1 > 0
+    status = OK if ok else (UNCONVERGED if not res.converged else ABSENT)
     return RFHMSolution(
-        **base, exists=bool(ok), converged=bool(res.converged), m=m, dq=dq, dp=dp, P_d=P_d,
-        qhat0=qhat0, Delta1=Delta1, dph=dph, dpdh=_K1 * (_KS + _K1 * P_d) / Delta1 ** _power(variant),
-        E=E, mhat0=aT * dph * m, y=aT * dph * m / math.sqrt(alpha * qhat0),
+        **base, status=status, m=m, dq=dq, dp=dp, P_d=P_d,
+        qhat0=qhat0, Delta1=Delta1, dph=dph, dpdh=dpdh,
+        E=E, mhat0=aT * dph * m, y=y,
         iterations=res.iterations, residual=res.residual,
         message=res.message if ok else f"{res.message}; iteration did not reach a retrieval state",
     )
@@ -354,12 +391,16 @@ def _finite_t_update(x, alpha, alpha_D, beta, n):
     qhat = alpha * beta**2 * _KS * Sigma / D1**2 + alpha_D * (phat + q * dphat**2) / E**2
     mhat = m * dphat
     zeta, prob = zeta_law(n)
+    aux = dict(q=q, Sigma=Sigma, Sigma_d=Sigma_d, D1=D1, phat=phat, phat_d=phat_d, E=E,
+               qhat=qhat, mhat=mhat)
+    if not (qhat >= 0 and math.isfinite(qhat) and math.isfinite(mhat)):
+        # off the physical domain (the iteration diverges): a non-finite update, which
+        # fixed_point reports as unconverged, instead of an error from the quadrature
+        return np.full(4, math.nan), aux
     a = mhat * zeta
     b = math.sqrt(qhat)
     m_new = float(prob @ (zeta * gaussian.expect_tanh(a, b))) / n
     omq_new = float(prob @ gaussian.expect_sech2(a, b))
-    aux = dict(q=q, Sigma=Sigma, Sigma_d=Sigma_d, D1=D1, phat=phat, phat_d=phat_d, E=E,
-               qhat=qhat, mhat=mhat)
     return np.array([m_new, omq_new, P_new, dP_new]), aux
 
 
@@ -406,17 +447,20 @@ def _solve_finite_T(alpha, alpha_D, T, n, state, x0=None, damping=0.5, tol=1e-13
         _, aux = _finite_t_update(res.x, alpha, alpha_D, beta, n)
     aT = alpha / alpha_D
     ok = bool(res.converged and m > 1e-6 and aux["D1"] > 0 and aux["E"] > 0)
-    out = RFHMSolution(**base, exists=ok, converged=bool(res.converged),
+    status = OK if ok else (UNCONVERGED if not res.converged else ABSENT)
+    out = RFHMSolution(**base, status=status,
                        iterations=res.iterations, residual=res.residual,
                        message=res.message if ok else res.message + "; no retrieval state reached")
-    out.m, out.q, out.P, out.P_d = m, 1.0 - omq, P, P + dP
-    out.qhat, out.phat, out.phat_d, out.mhat = aux["qhat"], aux["phat"], aux["phat_d"], aux["mhat"]
-    out.dq, out.dp = beta * omq, beta * dP
-    out.qhat0, out.mhat0 = aux["qhat"] / (alpha * beta**2), aux["mhat"] / beta
-    out.dph = (aux["phat_d"] - aux["phat"]) / (aT * beta)
-    out.dpdh = (2 * aux["phat"] - aux["phat_d"]) * omq**2 / (aT * out.dq**2)
-    out.Delta1, out.E = aux["D1"], aux["E"]
-    out.y = out.mhat0 / math.sqrt(alpha * out.qhat0)
+    with np.errstate(all="ignore"):  # an unconverged last iterate may be off the domain
+        out.m, out.q, out.P, out.P_d = m, 1.0 - omq, P, P + dP
+        out.qhat, out.phat, out.phat_d, out.mhat = (aux["qhat"], aux["phat"], aux["phat_d"],
+                                                    aux["mhat"])
+        out.dq, out.dp = beta * omq, beta * dP
+        out.qhat0, out.mhat0 = aux["qhat"] / (alpha * beta**2), aux["mhat"] / beta
+        out.dph = (aux["phat_d"] - aux["phat"]) / (aT * beta)
+        out.dpdh = (2 * aux["phat"] - aux["phat_d"]) * omq**2 / (aT * out.dq**2)
+        out.Delta1, out.E = aux["D1"], aux["E"]
+        out.y = float(out.mhat0 / np.sqrt(alpha * out.qhat0))
     if ok:
         out.free_energy = _free_energy_T(alpha, alpha_D, beta, n, m, omq, P, dP, aux)
     return out
@@ -579,12 +623,12 @@ def _solve_example(alpha, alpha_D, variant, storage, guess=None):
                 storage=storage, method="reduction")
     sol = _example_solution(alpha, alpha_D, variant, storage, guess)
     if sol is None:
-        return RFHMSolution(**base, exists=False, converged=False,
+        return RFHMSolution(**base, status=ABSENT,
                             message="no stored-example solution found (doc Sec. 2.6/2.8)")
     res, vals = _example_eval(sol[0], sol[1], alpha, alpha_D, variant, storage == "with_t")
     if storage == "no_t":
         vals["t"] = math.nan
-    return RFHMSolution(**base, exists=True, converged=True,
+    return RFHMSolution(**base, status=OK,
                         residual=float(np.max(np.abs(res))), message="converged", **vals)
 
 
@@ -594,7 +638,7 @@ def _solve_example(alpha, alpha_D, variant, storage, guess=None):
 
 
 def solve(alpha, alpha_D, T=0.0, state="feature", n=1, variant="sq", *, storage="with_t",
-          method="reduction"):
+          method="reduction", max_iter=None):
     """RS saddle point of the RFHM at load ``alpha = P/N``, feature density
     ``alpha_D = D/N`` and temperature ``T`` (doc Sec. 2).
 
@@ -613,12 +657,17 @@ def solve(alpha, alpha_D, T=0.0, state="feature", n=1, variant="sq", *, storage=
     method : {"reduction", "iteration"}
         At T = 0 for feature/mixture: the one-equation reduction (Sec. 2.4, default) or damped
         iteration of the full T = 0 equations (Sec. 2.3).  T > 0 always iterates Sec. 2.2.
+    max_iter : int, optional
+        Iteration limit of the damped iterations (T > 0, or ``method="iteration"``); default
+        100000 (T > 0) and 200000 (T = 0).  Ignored by the reduction and the stored example.
 
     Returns
     -------
     RFHMSolution
-        ``exists=False`` with ``nan`` order parameters and a message when the state does not
-        exist (``max_y R < 1``, or no example solution).
+        ``status="ok"``; ``"absent"`` (``nan`` order parameters and a message) when the state
+        does not exist (``max_y R < 1``, no example solution, or the iteration reached a
+        non-retrieval fixed point); ``"unconverged"`` when the iteration hit ``max_iter``.
+        Never raises for these.
     """
     alpha, alpha_D, variant = _check_common(alpha, alpha_D, variant)
     T = nonnegative("T", T)
@@ -626,6 +675,7 @@ def solve(alpha, alpha_D, T=0.0, state="feature", n=1, variant="sq", *, storage=
     n = odd_integer("n", n)
     storage = choice("storage", storage, STORAGES)
     method = choice("method", method, ("reduction", "iteration"))
+    its = {} if max_iter is None else {"max_iter": integer("max_iter", max_iter, minimum=1)}
     if state in ("feature", "example") and n != 1:
         raise ValueError(f"n must be 1 for state={state!r}, got {n}")
     if T > 0 and variant != "sq":
@@ -637,9 +687,9 @@ def solve(alpha, alpha_D, T=0.0, state="feature", n=1, variant="sq", *, storage=
                              "retrieval with t is not implemented (doc Sec. 6 item 3)")
         return _solve_example(alpha, alpha_D, variant, storage)
     if T > 0:
-        return _solve_finite_T(alpha, alpha_D, T, n, state)
+        return _solve_finite_T(alpha, alpha_D, T, n, state, **its)
     if method == "iteration":
-        return _solve_iteration(alpha, alpha_D, n, variant, state)
+        return _solve_iteration(alpha, alpha_D, n, variant, state, **its)
     return _solve_reduction(alpha, alpha_D, n, variant, state)
 
 
@@ -675,22 +725,36 @@ def _alpha_line(alpha_D, n, variant):
     if alpha_D >= _ags_capacity(n):
         return math.nan
     cond = lambda la: _exists_condition(math.exp(la), alpha_D, n, variant)
-    lo = math.log(alpha_D)  # alpha_T = 1
-    while cond(lo) >= 0:
-        lo -= 2.0
-        if lo < math.log(1e-12):
-            raise NoSolution("state exists at every alpha down to 1e-12")  # pragma: no cover
-    hi = lo + 1.0
-    while True:
-        c = cond(hi)
-        if c >= 0:
-            break
-        lo = hi
-        hi += 1.0
-        if hi > math.log(1e12):
-            # alpha_D within ~1e-12 of alpha_n^c: the line diverges (doc Sec. 2.5)
-            return math.nan
-    return math.exp(find_boundary(cond, lo, hi, xtol=1e-13, rtol=1e-14))
+    # from alpha_T = 1, lower ln(alpha) in steps of 2 until the state is absent (cond < 0)
+    la = math.log(alpha_D)
+    br = expand_bracket(cond, la, la, step=-2.0, factor=1.0, limit=math.log(1e-12), slide=False,
+                        fa=0.0, until=lambda fa, fb: fb < 0, allow_inf=True,
+                        what="absent end of the line")
+    if br.status != OK:  # pragma: no cover - the state exists at every alpha down to 1e-12
+        return math.nan
+    lo, c_lo = br.x[1], br.extra["fb"]
+    # then raise ln(alpha) in steps of 1 (sliding) until the state exists (cond >= 0)
+    br = expand_bracket(cond, lo, lo + 1.0, step=1.0, factor=1.0, limit=math.log(1e12), fa=c_lo,
+                        until=lambda fa, fb: fb >= 0, allow_inf=True,
+                        what="existing end of the line")
+    if br.status != OK:
+        # alpha_D within ~1e-12 of alpha_n^c: the line diverges (doc Sec. 2.5)
+        return math.nan
+    return _line_root(cond, br)
+
+
+def _line_root(cond, br) -> float:
+    """exp of the Brent root of ``cond`` on the bracket found by :func:`expand_bracket`:
+    ``nan`` if absent (non-finite end), ConvergenceError if Brent stops early."""
+    (a, b), fa, fb = br.x, br.extra["fa"], br.extra["fb"]
+    lo, hi, f_lo, f_hi = (a, b, fa, fb) if a < b else (b, a, fb, fa)
+    r = bracketed_root(cond, lo, hi, xtol=1e-13, rtol=1e-14, maxiter=500, fa=f_lo, fb=f_hi,
+                       what="max_y R = 1")
+    if r.status == ABSENT:
+        return math.nan
+    if r.status != OK:
+        raise ConvergenceError(r.message, r)
+    return math.exp(r.x)
 
 
 def learning_transition(alpha_D, variant="sq"):
@@ -736,15 +800,16 @@ def mixture_spinodal(alpha, n, variant="sq"):
     cap = _ags_capacity(n)
     cond = lambda la: _exists_condition(alpha, math.exp(la), n, variant)
     hi = math.log(cap)
-    if cond(hi) >= 0:  # pragma: no cover - the spinodal approaches alpha_n^c from below
-        hi = math.log(cap * 1.5)
-    lo = hi - 1.0
-    while cond(lo) < 0:
-        hi = lo
-        lo -= 1.0
-        if lo < math.log(1e-14):
-            return math.nan
-    return math.exp(find_boundary(cond, lo, hi, xtol=1e-13, rtol=1e-14))
+    c_hi = cond(hi)
+    if c_hi >= 0:  # pragma: no cover - the spinodal approaches alpha_n^c from below
+        hi, c_hi = math.log(cap * 1.5), None
+    # lower ln(alpha_D) in steps of 1 (sliding) until the state exists (cond >= 0)
+    br = expand_bracket(cond, hi, hi - 1.0, step=-1.0, factor=1.0, limit=math.log(1e-14),
+                        fa=c_hi, until=lambda fa, fb: fb >= 0, allow_inf=True,
+                        what="existing end of the spinodal")
+    if br.status != OK:
+        return math.nan
+    return _line_root(cond, br)
 
 
 def storage_transition(alpha_D, storage="with_t", variant="sq"):
@@ -850,11 +915,11 @@ def dense_test_state(alpha, alpha_D, variant="sq"):
             if ratio > best_ratio:
                 best_ratio, best = ratio, (w, s)
     if best is None:
-        return RFHMSolution(**base, exists=False, converged=False,
+        return RFHMSolution(**base, status=ABSENT,
                             message="no RS dense-test-example state: the s-equation has no "
                                     "root on the grid (doc Sec. 2.7)")
     if best_ratio < 1.0:
-        return RFHMSolution(**base, exists=False, converged=False,
+        return RFHMSolution(**base, status=ABSENT,
                             message=f"no RS dense-test-example state: max over the grid of "
                                     f"(tau/s_new)/w = {best_ratio:.6g} < 1 (doc Sec. 2.7)")
     # a solution exists: refine the root of ratio(w) = 1 on the branch of the best point
@@ -868,10 +933,11 @@ def dense_test_state(alpha, alpha_D, variant="sq"):
     res = polish_root(ratio_minus_one, np.log([w_star, s_star]), tol=1e-13,
                       raise_on_failure=False)
     if not res.converged:
-        return RFHMSolution(**base, exists=True, converged=False,
+        return RFHMSolution(**base, status=UNCONVERGED, iterations=res.iterations,
+                            residual=res.residual,
                             message=f"ratio reaches {best_ratio:.6g} >= 1 but the root did not "
                                     "converge")
     w, s = np.exp(res.x)
     _, _, vals = _dense_test_eval(w, s, alpha, alpha_D, variant)
-    return RFHMSolution(**base, exists=True, converged=True, residual=res.residual,
+    return RFHMSolution(**base, status=OK, residual=res.residual, iterations=res.iterations,
                         message="converged", **vals)
