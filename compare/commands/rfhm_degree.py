@@ -126,3 +126,27 @@ def register(groups) -> None:
     t.add_argument("--alpha", default=None, help="loads for n_c and <mu> (instead of --n)")
     t.add_argument("--vote", choices=("exact", "gaussian"), default="exact", help="vote law (default exact)")
     t.set_defaults(func=_theory)
+
+    s = groups.root.add_parser(
+        "sparse-scaling",
+        help="finite-size scaling of rfhm-degree CSVs vs the sparse theory (table)",
+        description=(
+            "Reduce CSVs of 'simulate rfhm-degree': per (L, alpha_D, N) the misclassification rate "
+            "of the theory step 1[n >= n_c(alpha)] and the mean-mu 0.9-crossing with bootstrap "
+            "intervals over networks, and their extrapolation in 1/N (compare.sparse_scaling)."
+        ),
+    )
+    s.add_argument("csv", nargs="+", help="CSV files of simulate rfhm-degree")
+    s.add_argument("--out", default=None, help="write the table here (CSV + JSON sidecar) instead of stdout")
+    s.add_argument("--per-degree", dest="per_degree", default=None,
+                   help="with --out: also write P(retrieved | n) per (L, alpha_D, N, alpha, n) here")
+    s.add_argument("--n-boot", dest="n_boot", type=int, default=1000, help="bootstrap replicas (default 1000)")
+    s.add_argument("--seed", type=int, default=0, help="bootstrap seed (default 0)")
+    s.add_argument("--no-theory", dest="no_theory", action="store_true", help="simulation columns only")
+    s.set_defaults(func=_scaling)
+
+
+def _scaling(args) -> int:
+    from hopfield_phases.compare import sparse_scaling
+
+    return sparse_scaling.main(args)
