@@ -41,6 +41,7 @@ CSV columns of :func:`degree_task` (one row per (grid point, sample); the per-st
 ``train_min_degree``  the smallest degree among each train example's L features
 ``test_m``          final overlaps of the test-example starts
 ``test_min_degree``   the smallest train degree among each test example's L_test features
+``train_max_degree``, ``test_max_degree``  the largest degree among the example's features
 =================  ========================================================================
 
 Memory: the kernel's data (N*P bytes int8, N*P/8 bits) + ~N*P/8 for the bit-parallel
@@ -81,6 +82,8 @@ class DegreeSample:
     train_min_degree: np.ndarray
     test_m: np.ndarray
     test_min_degree: np.ndarray
+    train_max_degree: np.ndarray | None = None
+    test_max_degree: np.ndarray | None = None
 
     def as_row(self) -> dict:
         j = lambda a, f="{:d}": ";".join(f.format(v) for v in a)
@@ -90,6 +93,8 @@ class DegreeSample:
             "mu_mean": float(np.mean(self.mus)), "all_converged": bool(np.all(self.converged)),
             "train_m": j(self.train_m, "{:.6f}"), "train_min_degree": j(self.train_min_degree),
             "test_m": j(self.test_m, "{:.6f}"), "test_min_degree": j(self.test_min_degree),
+            "train_max_degree": j(self.train_max_degree if self.train_max_degree is not None else []),
+            "test_max_degree": j(self.test_max_degree if self.test_max_degree is not None else []),
         }
 
 
@@ -180,6 +185,8 @@ def run_degree_sample(N, alpha, alpha_D, L=3, coefficients="sparse", features=32
         sweeps=res.sweeps[:a].astype(np.int64), converged=res.converged.astype(bool),
         train_m=ov[a:b], train_min_degree=np.array([degree[p].min() for p in train_pos], dtype=np.int64),
         test_m=ov[b:], test_min_degree=np.array([degree[t.positions[0]].min() for t in tests], dtype=np.int64),
+        train_max_degree=np.array([degree[p].max() for p in train_pos], dtype=np.int64),
+        test_max_degree=np.array([degree[t.positions[0]].max() for t in tests], dtype=np.int64),
     )
 
 
@@ -230,7 +237,8 @@ def explode(rows) -> list[dict]:
     row's parameters (N, alpha, alpha_D, L, sample, ...) and ``feature`` (index), ``degree``,
     ``mu``."""
     out = []
-    skip = {"degrees", "mus", "sweeps", "train_m", "train_min_degree", "test_m", "test_min_degree"}
+    skip = {"degrees", "mus", "sweeps", "train_m", "train_min_degree", "test_m", "test_min_degree",
+            "train_max_degree", "test_max_degree"}
     for r in rows:
         base = {k: v for k, v in r.items() if k not in skip}
         for i, (n, mu) in enumerate(zip(_split(r["degrees"], int), _split(r["mus"], float))):

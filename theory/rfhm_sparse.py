@@ -478,32 +478,26 @@ def alpha_star_table(n_values, alpha_D, L=3, *, vote="exact", xtol=FOLD_XTOL):
     return np.array(out)
 
 
+@lru_cache(maxsize=4096)
+def _fold_cached(n, alpha_D, L, vote):
+    return _fold(n, alpha_D, L, vote, True, None, FOLD_XTOL)
+
+
 def _n_c(alpha, alpha_D, L, vote):
-    """min{n: retrieved for every n' >= n} (doc Sec. 2), by a search in n from lambda."""
-    lam = alpha * L / alpha_D
-    ex = lambda n: _retrieved(n, alpha, alpha_D, L, vote)
-    n = max(1, int(round(lam)))
-    step = max(2, int(math.sqrt(lam)))
+    """min{n: alpha*(n) >= alpha} (doc Sec. 2) from the (cached) folds alpha*(n), walking from
+    n = lambda; a degree in the parity region (alpha*(n) = nan) counts as never retrieved."""
+    a_s = lambda n: _fold_cached(int(n), alpha_D, L, vote)
+    ok = lambda n: n >= 1 and np.isfinite(a_s(n)) and a_s(n) >= alpha
+    n = max(1, int(round(alpha * L / alpha_D)))
     k = 0
-    while not ex(n):
-        n += step
+    while not ok(n):
+        n += 1
         k += 1
-        if k > 200:
+        if k > 1000:
             raise NoSolution(f"no degree up to {n} is retrieved at alpha = {alpha:.4g}")
-    # n retrieved: walk down (in bisection) to the lowest retrieved degree above a failure
-    hi = n
-    lo = n - step
-    while lo >= 1 and ex(lo):
-        hi, lo = lo, lo - step
-    if lo < 1:
-        lo = 0
-    while hi - lo > 1:  # ex(hi) True, ex(lo) False (or lo = 0)
-        mid = (hi + lo) // 2
-        if ex(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
+    while n > 1 and ok(n - 1):
+        n -= 1
+    return n
 
 
 def critical_degree(alpha, alpha_D, L=3, *, vote="exact"):
@@ -583,7 +577,7 @@ def mean_mu_crossing(alpha_D, L=3, level=0.9, *, vote="exact", lo=None, hi=None,
     lo = 2.0 * alpha_D if lo is None else positive("lo", lo)
     hi = 30.0 * alpha_D if hi is None else positive("hi", hi)
     f = lambda a: _mean_mu_one(a, alpha_D, L, vote) - level
-    grid = np.geomspace(lo, hi, 25)
+    grid = np.geomspace(lo, hi, 16)
     prev = None
     for a in grid:
         v = f(a)
