@@ -105,26 +105,37 @@ def g_L(L: int) -> float:
     return L * a_L(L) ** 2
 
 
+_LAST_GRID: dict = {}
+
+
+def _law_grid(n: int, L: int) -> np.ndarray:
+    """Full grid of the n-fold law, indexed (k, J): k = number of examples with a = +1,
+    J = sum of the j_mu.  Built by repeated 2-D convolution with the one-example law,
+    extending the last grid computed for this L when n is larger (one grid kept per L)."""
+    half = (L - 1) // 2
+    one = np.zeros((2, L))  # one[a_index, j], a_index 1 for a = +1
+    for j in range(L):
+        one[1 if j >= half else 0, j] = math.comb(L - 1, j) / 2.0 ** (L - 1)
+    n0, law = _LAST_GRID.get(L, (0, None))
+    if law is None or n0 > n:
+        n0, law = 0, np.ones((1, 1))
+    for _ in range(n - n0):
+        new = np.zeros((law.shape[0] + 1, law.shape[1] + L - 1))
+        for ai in range(2):
+            for j in range(L):
+                new[ai:ai + law.shape[0], j:j + law.shape[1]] += one[ai, j] * law
+        law = new
+    _LAST_GRID[L] = (n, law)
+    return law
+
+
 @lru_cache(maxsize=512)
 def _law(n: int, L: int, cutoff: float = 1e-17):
     """Support and probabilities of (A, B) for n examples (doc Sec. 2): the n-fold 2-D
     convolution of the one-example law ``P(a, b) = C(L-1, j)/2^(L-1)``, ``b = 2j - (L-1)``,
     ``a = sign(1 + b)``.  Points with probability below ``cutoff`` are dropped (their total
     mass is returned as the third value)."""
-    # grid index (k, J): k = number of examples with a = +1, J = sum of j
-    half = (L - 1) // 2
-    one = np.zeros((2, L))  # one[a_index, j], a_index 1 for a = +1
-    for j in range(L):
-        one[1 if j >= half else 0, j] = math.comb(L - 1, j) / 2.0 ** (L - 1)
-    law = np.zeros((1, 1))
-    law[0, 0] = 1.0
-    for _ in range(n):
-        new = np.zeros((law.shape[0] + 1, law.shape[1] + L - 1))
-        for ai in range(2):
-            for j in range(L):
-                if one[ai, j]:
-                    new[ai:ai + law.shape[0], j:j + law.shape[1]] += one[ai, j] * law
-        law = new
+    law = _law_grid(n, L)
     k, J = np.nonzero(law >= cutoff)
     p = law[k, J]
     dropped = float(1.0 - p.sum())
@@ -488,16 +499,25 @@ def _n_c(alpha, alpha_D, L, vote):
     n = lambda; a degree in the parity region (alpha*(n) = nan) counts as never retrieved."""
     a_s = lambda n: _fold_cached(int(n), alpha_D, L, vote)
     ok = lambda n: n >= 1 and np.isfinite(a_s(n)) and a_s(n) >= alpha
-    n = max(1, int(round(alpha * L / alpha_D)))
+    hi = max(1, int(round(alpha * L / alpha_D)))
     k = 0
-    while not ok(n):
-        n += 1
+    while not ok(hi):
+        hi += max(1, hi // 4)
         k += 1
-        if k > 1000:
-            raise NoSolution(f"no degree up to {n} is retrieved at alpha = {alpha:.4g}")
-    while n > 1 and ok(n - 1):
-        n -= 1
-    return n
+        if k > 100:
+            raise NoSolution(f"no degree up to {hi} is retrieved at alpha = {alpha:.4g}")
+    lo = hi // 2
+    while lo > 1 and ok(lo):
+        hi, lo = lo, lo // 2
+    while hi - lo > 1:  # ok(hi), not ok(lo) (alpha*(n) increasing above the parity region)
+        mid = (hi + lo) // 2
+        if ok(mid):
+            hi = mid
+        else:
+            lo = mid
+    while hi > 1 and ok(hi - 1):  # guard: walk down past any non-monotone step
+        hi -= 1
+    return hi
 
 
 def critical_degree(alpha, alpha_D, L=3, *, vote="exact"):
@@ -541,6 +561,11 @@ def _mean_mu_one(alpha, alpha_D, L, vote, tail=1e-12, details=False):
             raise NoSolution(f"degree {n} >= n_c = {nc} not retrieved at alpha = {alpha:.6g}")
         ms[n] = m
         guess = x
+        if stats.poisson.sf(n, lam) * (1.0 - m) < 1e-11:
+            # m_n increases towards 1 with n: counting the rest of the tail with m = 1 changes
+            # the mixture by less than 1e-11
+            ms[n + 1:] = 1.0
+            break
     mean = float(w @ ms) + float(stats.poisson.sf(n_max, lam))
     if details:
         return mean, nc, ns, w, ms
