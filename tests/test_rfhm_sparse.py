@@ -184,3 +184,41 @@ def test_theory_step_classifies_features_N8000():
     """Issue check: at N ~ 8000 the step 1[n >= n_c] classifies >= 85 % of the features
     (alpha = 0.05, L = 3, alpha_D = 0.005)."""
     assert _classification(8000, 5) >= 0.85
+
+
+# ------------------------------------------------------------------------------------------
+# reduction: compare.sparse_scaling
+# ------------------------------------------------------------------------------------------
+
+
+def _fake_rows(N, wrong_every):
+    """Synthetic degree rows at alpha = 0.05 (n_c = 25): the step is right except every
+    ``wrong_every``-th feature, whose outcome is flipped."""
+    rows = []
+    k = 0
+    for sample in range(4):
+        degs, mus = [], []
+        for n in range(18, 34):
+            ok = n >= 25
+            k += 1
+            if wrong_every and k % wrong_every == 0:
+                ok = not ok
+            degs.append(n)
+            mus.append(0.99 if ok else 0.01)
+        rows.append({"N": N, "alpha": 0.05, "alpha_D": AD, "L": 3, "sample": sample,
+                     "degrees": ";".join(map(str, degs)), "mus": ";".join(f"{m:.6f}" for m in mus),
+                     "mu_mean": float(np.mean(mus))})
+    return rows
+
+
+def test_sparse_scaling_misclassification_and_per_degree():
+    from hopfield_phases.compare import sparse_scaling as fss
+
+    recs = fss.records(_fake_rows(4000, 0))
+    rate, lo, hi, nf = fss.misclassification(recs, n_boot=50)
+    assert rate == 0.0 and nf == 64
+    recs = fss.records(_fake_rows(4000, 8))
+    rate, lo, hi, nf = fss.misclassification(recs, n_boot=50)
+    assert rate == pytest.approx(1 / 8)
+    pdeg = fss.per_degree(fss.records(_fake_rows(8000, 0)))
+    assert all(r["p_retrieved"] == r["theory"] for r in pdeg)

@@ -557,6 +557,10 @@ def _mean_mu_one(alpha, alpha_D, L, vote, tail=1e-12, details=False):
             ms[n:] = 1.0 if n > nc else ms[n:]  # tail mass < 1e-12 counted with m = 1
             break
         m, x = _m_of_degree(n, alpha, alpha_D, L, vote, guess)
+        if not np.isfinite(m) and n == nc:
+            # alpha within the fold tolerance (2e-6) of alpha*(n_c): the operational criterion
+            # at this alpha decides, and it says not retrieved
+            continue
         if not np.isfinite(m):
             raise NoSolution(f"degree {n} >= n_c = {nc} not retrieved at alpha = {alpha:.6g}")
         ms[n] = m

@@ -78,7 +78,7 @@ def sawtooth(alpha_lo: float, alpha_hi: float, points: int, alpha_D=ALPHA_D, L=L
     folds = sp.alpha_star_table(range(max(1, n_lo - 1), n_hi + 1), alpha_D, L)
     folds = folds[np.isfinite(folds) & (folds > alpha_lo) & (folds < alpha_hi)]
     a = np.unique(np.concatenate([np.linspace(alpha_lo, alpha_hi, points),
-                                  folds * (1 - 1e-6), folds * (1 + 1e-6)]))
+                                  folds * (1 - 1e-4), folds * (1 + 1e-4)]))
     return a, sp.mean_feature_magnetization(a, alpha_D, L)
 
 
