@@ -131,10 +131,15 @@ def mean_mu_samples(rows):
 
 
 def crossing(rows, *, n_boot: int = 1000, seed: int = 0) -> ag.Transition:
-    """Mean-mu 0.9-crossing with a 68 % bootstrap interval over networks."""
+    """Mean-mu 0.9-crossing with a 68 % bootstrap interval over networks (no interval when
+    some alpha has a single network)."""
     alphas, M = mean_mu_samples(rows)
-    return ag.transition(alphas, M, THRESHOLD, method="mean", which="first", n_boot=n_boot,
-                         seed=seed)
+    tr = ag.transition(alphas, M, THRESHOLD, method="mean", which="first", n_boot=n_boot,
+                       seed=seed)
+    if np.min(np.sum(np.isfinite(M), axis=1)) < 2:
+        # one network at some alpha: resampling cannot vary it, the interval would be empty
+        tr.ci_low = tr.ci_high = math.nan
+    return tr
 
 
 def _groups(rows):
