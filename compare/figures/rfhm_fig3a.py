@@ -90,9 +90,14 @@ def reduce(sim_rows, size: str, seed: int):
             for v, a in mix.items():
                 rows.append(dict(panel=panel, alpha_D=aD, L=L, series="m_test", kind=f"theory_{v}", x=a,
                                  y=math.nan, yerr=math.nan))
+            from hopfield_phases.theory import rfhm_sparse  # sparse degree theory, mean-mu crossing
+
+            a_sp = C.agreement_or_nan(rfhm_sparse.mean_mu_crossing, aD, L)
+            rows.append(dict(panel=panel, alpha_D=aD, L=L, series="mu", kind="theory_sparse", x=a_sp,
+                             y=math.nan, yerr=math.nan))
             sel = [r for r in sim_rows if r["alpha_D"] == aD and r["L_train"] == L]
             common = dict(N=s["N"], alpha_D=aD, L=L, n_samples=s["samples"], n_boot=s["n_boot"], seed=seed)
-            for key, series, theory, q in (("mu", "mu", learn, "learning transition (mu)"),
+            for key, series, theory, q in (("mu", "mu", dict(learn, sparse=a_sp), "learning transition (mu)"),
                                            (f"m_test_L{L}", "m_test", mix,
                                             f"generalisation L_test={L} (m_test)")):
                 xs, mat = ag.samples_matrix([r["alpha"] for r in sel], [r[key] for r in sel])
@@ -122,6 +127,9 @@ def draw(rows, N=None):
                 x, _, _ = C.series(prow, series="m_test", L=L, kind=f"theory_{v}")
                 for xv in x[np.isfinite(x)]:
                     ax.axvline(xv, color=col, ls=ls, lw=0.9)
+            x, _, _ = C.series(prow, series="mu", L=L, kind="theory_sparse")
+            for xv in x[np.isfinite(x)]:
+                ax.axvline(xv, color=col, ls="-.", lw=0.9)
         for v, ls in (("sq", "--"), ("lin", ":")):
             x, _, _ = C.series(prow, series="mu", kind=f"theory_{v}")
             for xv in x[np.isfinite(x)]:
