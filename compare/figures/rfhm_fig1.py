@@ -82,6 +82,11 @@ def theory_lines(alpha_D: float = ALPHA_D, L_test=L_TEST) -> list[dict]:
             a = C.agreement_or_nan(th.mixture_transition, alpha_D, n, variant=variant)
             rows.append(dict(panel="main", series=f"m_test_L{n}", kind=f"theory_{variant}", x=a,
                              y=math.nan, yerr=math.nan, label=f"{n}-mixture transition ({variant})"))
+    from hopfield_phases.theory import rfhm_sparse  # sparse degree theory (rfhm_sparse_theory.md)
+
+    a = C.agreement_or_nan(rfhm_sparse.mean_mu_crossing, alpha_D, L_TRAIN)
+    rows.append(dict(panel="main", series="mu", kind="theory_sparse", x=a, y=math.nan, yerr=math.nan,
+                     label=f"sparse theory: mean-mu 0.9-crossing (L={L_TRAIN})"))
     return rows
 
 
@@ -257,7 +262,7 @@ def draw(rows: list[dict], N: int | None = None):
         x, y, _ = C.series(rows, series=key, kind="snr")
         if len(x):
             ax.plot(x, y, color=color, lw=2.0, ls="-", alpha=0.25)
-        for variant, ls in (("sq", "--"), ("lin", ":")):
+        for variant, ls in (("sq", "--"), ("lin", ":"), ("sparse", "-.")):
             x, _, _ = C.series(rows, series=key, kind=f"theory_{variant}")
             for xv in x[np.isfinite(x)]:
                 ax.axvline(xv, color=color, ls=ls, lw=1.0, alpha=0.9)
@@ -274,7 +279,9 @@ def draw(rows: list[dict], N: int | None = None):
     handles, labels = ax.get_legend_handles_labels()
     handles += [Line2D([], [], color="k", ls="--", lw=1), Line2D([], [], color="k", ls=":", lw=1),
                 Line2D([], [], color="k", ls="-", lw=2.0, alpha=0.25)]
-    labels += ["RS transition ('sq')", "RS transition ('lin', [PRL])", "SNR one-step $1-2f$"]
+    handles += [Line2D([], [], color="k", ls="-.", lw=1)]
+    labels += ["RS transition ('sq')", "RS transition ('lin', [PRL])", "SNR one-step $1-2f$",
+               "sparse degree theory, $N=\\infty$"]
     ax.legend(handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=7,
               borderaxespad=0.0)
     fig.subplots_adjust(left=0.09, right=0.70, bottom=0.13, top=0.92)

@@ -106,13 +106,18 @@ def reduce(sim_rows, size: str, seed: int):
             for v, a in mix.items():
                 rows.append(dict(panel=panel, alpha_D=aD, L=L, series="m_test", kind=f"theory_{v}", x=a,
                                  y=math.nan, yerr=math.nan))
+            from hopfield_phases.theory import rfhm_sparse  # sparse degree theory, mean-mu crossing
+
+            a_sp = C.agreement_or_nan(rfhm_sparse.mean_mu_crossing, aD, L)
+            rows.append(dict(panel=panel, alpha_D=aD, L=L, series="mu", kind="theory_sparse", x=a_sp,
+                             y=math.nan, yerr=math.nan))
             sel, n_unconv = ag.converged_rows(
                 [r for r in sim_rows if r["alpha_D"] == aD and r["L_train"] == L])
             if not sel:
                 continue
             common = dict(N=Ns[0], alpha_D=aD, L=L, n_samples=len({r.get("sample") for r in sel}),
                           n_boot=s["n_boot"], seed=seed, unconverged_excluded=n_unconv)
-            for key, series, theory, q in (("mu", "mu", learn, "learning transition (mu)"),
+            for key, series, theory, q in (("mu", "mu", dict(learn, sparse=a_sp), "learning transition (mu)"),
                                            (mc.m_test_column(L), "m_test", mix,
                                             f"generalisation L_test={L} (m_test)")):
                 xs, mat = ag.samples_matrix([r["alpha"] for r in sel], [r[key] for r in sel])
@@ -143,6 +148,9 @@ def draw(rows, N=None):
                 x, _, _ = C.series(prow, series="m_test", L=L, kind=f"theory_{v}")
                 for xv in x[np.isfinite(x)]:
                     ax.axvline(xv, color=col, ls=ls, lw=0.9)
+            x, _, _ = C.series(prow, series="mu", L=L, kind="theory_sparse")
+            for xv in x[np.isfinite(x)]:
+                ax.axvline(xv, color=col, ls="-.", lw=0.9)
         for v, ls in (("sq", "--"), ("lin", ":")):
             x, _, _ = C.series(prow, series="mu", kind=f"theory_{v}")
             for xv in x[np.isfinite(x)]:
