@@ -299,6 +299,10 @@ class RSSpinGlassResult(ResultContract):
     entropy: float
     threshold: float
 
+    @property
+    def converged(self) -> bool:
+        return self.status != UNCONVERGED
+
 
 def _rs_lambda_of_w(w, cov):
     q = float(G.expect_tanh2(0.0, math.sqrt(w)))
