@@ -91,6 +91,7 @@ from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContrac
 from ..solvers import ConvergenceError, NoSolution, SolverResult, find_boundary, fixed_point, polish_root
 from .spin_glass import one_step_rsb, rs_spin_glass, rs_spin_glass_threshold
 from .covariance import INTERACTIONS, Covariance, for_interaction
+from ._mapping import MappingAccess
 
 __all__ = [
     "TSResult",
@@ -533,7 +534,7 @@ class TSResult(ResultContract):
 
 
 @dataclass(kw_only=True)
-class MemorizationResult(ResultContract):
+class MemorizationResult(MappingAccess, ResultContract):
     """Single-example memorisation state with a misaligned teacher, ``q* = 0`` (doc Sec. 6).
 
     ``status`` "ok" (a state with ``m > 0`` reached from m = q = 1), "absent" (the iteration
@@ -552,9 +553,6 @@ class MemorizationResult(ResultContract):
     @property
     def converged(self) -> bool:
         return self.status != UNCONVERGED
-
-    def __getitem__(self, key):
-        return getattr(self, key)
 
 
 def _retrieval_dict(p, alpha, T, T_teacher, lam, mu, cov, sol: SolverResult):
@@ -1217,7 +1215,7 @@ def kappa_c(p):
 
 
 @dataclass(kw_only=True)
-class ZeroTemperatureResult(ResultContract):
+class ZeroTemperatureResult(MappingAccess, ResultContract):
     """T -> 0 retrieval solution (doc Sec. 9).  ``status`` "ok", or "absent" when
     ``kappa < kappa_c`` (numbers NaN, ``exists`` False).  Dict-style access (``z["q_star"]``) is kept
     for old callers."""
@@ -1232,9 +1230,6 @@ class ZeroTemperatureResult(ResultContract):
     C: float
     e0: float
     s0: float
-
-    def __getitem__(self, key):
-        return getattr(self, key)
 
 
 def zero_temperature(p, alpha, T_teacher) -> ZeroTemperatureResult:
