@@ -527,6 +527,30 @@ def test_bad_input_regressions(call, name):
         call()
 
 
+def test_fuzz_solve_returns_a_result_or_names_the_parameter():
+    # issue 14: every call returns a result with a status or raises ValueError naming a parameter
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st_
+
+    from hopfield_phases._core.results import STATUSES
+
+    numbers = st_.one_of(st_.floats(allow_nan=True, allow_infinity=True), st_.integers(-10, 10**6),
+                         st_.sampled_from([0.0, 1e-300, 1e-200, 1e300, 10**400, -1.0, True, "1", None]))
+    names = ("p", "alpha", "T", "T_teacher")
+
+    @settings(max_examples=60, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(st_.one_of(st_.integers(-3, 300), numbers), numbers, numbers, st_.one_of(st_.none(), numbers))
+    def check(p, alpha, T, Ts):
+        try:
+            r = ts.solve(p, alpha, T, Ts)
+        except ValueError as e:
+            assert str(e).startswith(names), str(e)
+            return
+        assert r.status in STATUSES and r.label in ts.LABELS
+
+    check()
+
+
 # ------------------------------------------------------------------ result contract (issue 13 item 4)
 def test_contract_teacher(monkeypatch):
     from hopfield_phases.theory.solvers import ConvergenceError

@@ -304,8 +304,15 @@ def rs_replicon(lam, mu, q, qs, cov: Covariance) -> float:
 
 
 def m_nishimori(omega):
-    """``m_NL(omega) = E_z tanh(omega + sqrt(omega) z)`` (doc Sec. 4)."""
-    omega = np.asarray(omega, dtype=float)
+    """``m_NL(omega) = E_z tanh(omega + sqrt(omega) z)`` (doc Sec. 4); ``omega`` finite and >= 0."""
+    if isinstance(omega, (str, bytes, bool)):
+        raise ValueError(f"omega must be a number >= 0, got {omega!r}")
+    try:
+        omega = np.asarray(omega, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"omega must be a number >= 0, got {omega!r}") from None
+    if not np.all(np.isfinite(omega)) or np.any(omega < 0):
+        raise ValueError("omega must be finite and >= 0")
     return G.expect_tanh(omega, np.sqrt(omega))
 
 
