@@ -14,6 +14,8 @@ Examples::
     hopfield-phases theory ts diagram --p 3 --alpha 0.5:20:5 --T 0.5:4:5 --T-teacher 2
     hopfield-phases theory ts zero-t --p 3 --alpha 6 --T-teacher 2
     hopfield-phases theory ts landscape --p 3 --alpha 4.7136 --T 2 --q-star 0:0.95:20
+    hopfield-phases theory ts diagram --p 3 --alpha 0:4:11 --T 0.4:4:10 --T-teacher 1.5 \
+        --competitor rs-paramagnet --sg rs-existence --eR-definition memorization   # the paper's Fig. 5
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ def _point(args):
     for a in args.alpha:
         for T in args.T:
             r = ts.solve(args.p, a, T, args.T_teacher, interaction=args.interaction,
-                         eR_definition=args.eR_definition)
+                         eR_definition=args.eR_definition, competitor=args.competitor, sg=args.sg)
             rows.append(r.as_row())
     emit(rows, args)
     return 0
@@ -60,7 +62,7 @@ def _boundary(args):
 
     temps = args.T
     vals = ts.boundary(args.p, args.kind, args.T_teacher, temps, eR_definition=args.eR_definition,
-                       assume_misaligned=args.assume_misaligned)
+                       assume_misaligned=args.assume_misaligned, competitor=args.competitor, sg=args.sg)
     rows = []
     for T, a in zip(temps, vals):
         row = {"p": args.p, "kind": args.kind, "T": T,
@@ -104,7 +106,8 @@ def _diagram(args):
     from hopfield_phases.theory import teacher_student as ts
 
     d = ts.phase_diagram(args.p, args.alpha, args.T, args.T_teacher,
-                         interaction=args.interaction, eR_definition=args.eR_definition)
+                         interaction=args.interaction, eR_definition=args.eR_definition,
+                         competitor=args.competitor, sg=args.sg)
     emit(d.rows(), args)
     return 0
 
@@ -163,7 +166,7 @@ def register(groups) -> None:
     )
     sub = p.add_subparsers(dest="ts_command", metavar="WHAT", required=True)
 
-    def common(q, T_teacher=True, interaction=True):
+    def common(q, T_teacher=True, interaction=True, options=True):
         q.add_argument("--p", type=int, default=3, help="interaction order p >= 3")
         if T_teacher:
             q.add_argument("--T-teacher", dest="T_teacher", type=float, default=None,
@@ -171,8 +174,19 @@ def register(groups) -> None:
         if interaction:
             q.add_argument("--interaction", choices=("distinct", "literal"), default="distinct",
                            help="student Hamiltonian form (doc Sec. 11)")
+        if not options:
+            add_format_argument(q)
+            return
         q.add_argument("--eR-definition", dest="eR_definition", choices=("teacher", "memorization"),
-                       default="teacher", help="definition of eR (doc Sec. 14 item 2)")
+                       default="teacher", help="definition of eR: teacher = aligned teacher (ours, the paper's "
+                       "Fig. 2), memorization = also where one example's memorisation state is global (the "
+                       "paper's Figs. 5-6) (doc Sec. 14 item 2)")
+        q.add_argument("--competitor", choices=("1rsb", "rs-paramagnet"), default="1rsb",
+                       help="non-retrieval competitor: 1rsb = RS paramagnet below lambda_c, 1RSB spin glass "
+                       "above (ours), rs-paramagnet = RS paramagnet everywhere (the paper's)")
+        q.add_argument("--sg", choices=("1rsb-static", "rs-existence"), default="1rsb-static",
+                       help="meaning of SG: 1rsb-static = the 1RSB spin glass is the state (ours), "
+                       "rs-existence = an RS spin-glass solution exists and no retrieval (the paper's)")
         add_format_argument(q)
 
     q = sub.add_parser("point", help="phase, order parameters, entropy, replicon at (alpha, T)")
@@ -226,7 +240,7 @@ def register(groups) -> None:
     q.set_defaults(func=_zero_t)
 
     q = sub.add_parser("landscape", help="constrained free entropy V(q*) (doc Sec. 3.6)")
-    common(q)
+    common(q, options=False)
     q.add_argument("--alpha", type=float, default=4.7136, help="load")
     q.add_argument("--T", type=float, default=2.0, help="student temperature")
     add_range(q, "--q-star", dest="q_star", default="0:0.95:20", help="overlaps q* with the teacher")

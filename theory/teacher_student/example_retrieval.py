@@ -18,32 +18,69 @@ exact finite sum.  For M = 1 on the Nishimori line, ``m_1 = m_bar`` and ``q* = m
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import stats
 
 from . import teacher as _teacher
 from hopfield_phases._core import validation as v
+from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContract
 from ..solvers import fixed_point
+from ._mapping import MappingAccess
 
-__all__ = ["symmetric_mixture"]
+__all__ = ["symmetric_mixture", "MixtureResult", "M_MAX"]
+
+M_MAX = 10**6
+"""Largest number of examples (the binomial sum has M + 1 terms)."""
 
 
-def symmetric_mixture(p, M, T, T_teacher=None) -> dict:
+@dataclass(kw_only=True)
+class MixtureResult(MappingAccess, ResultContract):
+    """Symmetric-mixture example-retrieval state (doc Sec. 6).  ``status`` "ok"; "absent" when the
+    teacher has no aligned (ferromagnetic) state at T* (above T*_sp: ``m_bar`` NaN, numbers NaN);
+    "unconverged" when the iteration for m gave up.  Dict-style access is kept for old callers
+    (``r["q_star"]``).  ``converged`` is ``status != "unconverged"``."""
+
+    p: int
+    M: int
+    T: float
+    T_teacher: float
+    m_bar: float
+    m: float
+    q_star: float
+    free_entropy: float
+    note: str = ""
+
+    @property
+    def converged(self) -> bool:
+        return self.status != UNCONVERGED
+
+
+def symmetric_mixture(p, M, T, T_teacher=None, *, max_iter=100000) -> MixtureResult:
     """Symmetric-mixture example-retrieval state with M examples (doc Sec. 6).
 
-    Iterates ``m <- E[S tanh(beta p m^{p-1} S)]/M`` from m = 1.  Returns a dict with ``m_bar``,
-    ``m`` (overlap with each example), ``q_star``, ``free_entropy`` and ``converged``.
-    ``T_teacher=None`` is the NL (T* = T).  Requires an aligned teacher (``T* <= T*_c``) so that
-    ``m_bar > 0``; raises ValueError otherwise.
+    Iterates ``m <- E[S tanh(beta p m^{p-1} S)]/M`` from m = 1.  Returns a :class:`MixtureResult`
+    with ``m_bar``, ``m`` (overlap with each example), ``q_star``, ``free_entropy`` and ``status``.
+    ``T_teacher=None`` is the NL (T* = T).  Needs a teacher ferromagnetic state (``T* <= T*_sp``;
+    between T*_c and T*_sp the metastable one is used and ``note`` says so); above T*_sp the
+    result has ``status="absent"``.
     """
-    p = v.integer("p", p, minimum=2)
-    M = v.integer("M", M, minimum=1)
+    p = v.integer("p", p, minimum=2, maximum=_teacher.P_MAX)
+    M = v.integer("M", M, minimum=1, maximum=M_MAX)
     T = v.positive("T", T)
     T_teacher = T if T_teacher is None else v.positive("T_teacher", T_teacher)
-    mb = _teacher.magnetization_branches(p, T_teacher).ferro
-    if not (mb > 0):
-        raise ValueError("T_teacher must be below the teacher's spinodal temperature (no aligned state)")
+    max_iter = v.integer("max_iter", max_iter, minimum=1)
+    if not math.isfinite(1.0 / T):
+        raise ValueError(f"T must be >= 1e-308, got {T!r}")
+    branches = _teacher.magnetization_branches(p, T_teacher)
+    mb = branches.ferro
+    nan = float("nan")
+    if branches.status == UNCONVERGED or not (mb > 0):
+        status = UNCONVERGED if branches.status == UNCONVERGED else ABSENT
+        return MixtureResult(p=p, M=M, T=T, T_teacher=T_teacher, m_bar=nan, m=nan, q_star=nan, free_entropy=nan,
+                             status=status, message=f"no aligned teacher state: {branches.message}")
     if T_teacher > _teacher.critical_temperature(p):
         mb_note = "metastable teacher ferro state used (T* > T*_c)"
     else:
@@ -57,11 +94,13 @@ def symmetric_mixture(p, M, T, T_teacher=None) -> dict:
         m = min(max(x[0], 0.0), 1.0)
         return np.array([float(np.sum(w * S * np.tanh(beta * p * m ** (p - 1) * S))) / M])
 
-    r = fixed_point(upd, [1.0], damping=1.0, tol=1e-14, max_iter=100000, raise_on_failure=False)
+    r = fixed_point(upd, [1.0], damping=1.0, tol=1e-14, max_iter=max_iter, raise_on_failure=False)
     m = float(r.x[0])
     h = beta * p * m ** (p - 1) * S
     q_star = float(np.sum(w * np.tanh(h)))
     logcosh = np.abs(h) + np.log1p(np.exp(-2 * np.abs(h))) + 0.0
     phi = -(p - 1) * beta * M * m**p + float(np.sum(w * logcosh))
-    return {"p": p, "M": M, "T": T, "T_teacher": T_teacher, "m_bar": mb, "m": m, "q_star": q_star,
-            "free_entropy": phi, "converged": bool(r.converged), "note": mb_note}
+    return MixtureResult(p=p, M=M, T=T, T_teacher=T_teacher, m_bar=mb, m=m, q_star=q_star, free_entropy=float(phi),
+                         note=mb_note, status=OK if r.converged else UNCONVERGED,
+                         message="symmetric mixture" if r.converged else f"symmetric mixture: {r.message}",
+                         iterations=r.iterations, residual=r.residual)

@@ -19,13 +19,46 @@ Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 10.  **Both candidate
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from scipy import optimize, special
 
 from hopfield_phases._core import validation as v
+from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContract
+from ._mapping import MappingAccess
 from .student import kappa_c
 
-__all__ = ["effective_beta", "candidate_A_max_teacher_temperature", "candidate_B_unstable_root", "UNVERIFIED"]
+__all__ = ["effective_beta", "candidate_A_max_teacher_temperature", "candidate_B_unstable_root", "UNVERIFIED",
+           "CandidateAResult", "CandidateBResult"]
+
+
+@dataclass(kw_only=True)
+class CandidateAResult(MappingAccess, ResultContract):
+    """Candidate A (closed form; ``status`` always "ok").  Dict-style access kept (``r["T_max"]``)."""
+
+    p_prime: int
+    alpha: float
+    N: float
+    kappa_c: float
+    T_max: float
+    T_max_leading: float
+    ratio: float
+    ratio_leading: float
+    reading: str
+
+
+@dataclass(kw_only=True)
+class CandidateBResult(MappingAccess, ResultContract):
+    """Candidate B: ``status`` "ok", "absent" (``kappa <= kappa_c``: no retrieval root, so no
+    unstable root; numbers NaN) or "unconverged" (Brent gave up).  Dict-style access kept."""
+
+    kappa: float
+    exponent: int
+    kappa_c: float
+    q_u: float
+    q_u_approx: float
+    tolerated_flip_fraction: float
+    reading: str
 
 UNVERIFIED = "interpretation of the paper (doc Sec. 10); not verified against the paper's equations"
 
@@ -65,22 +98,29 @@ def candidate_A_max_teacher_temperature(p_prime, alpha, N) -> dict:
     T_exact = 2.0 + 2.0 / c
     T_lead = N ** (1.0 - 2.0 / p_prime) / K
     scale = N ** (1.0 - 2.0 / p_prime)
-    return {"p_prime": p_prime, "alpha": alpha, "N": N, "kappa_c": kc, "T_max": T_exact, "T_max_leading": T_lead,
-            "ratio": T_exact / scale, "ratio_leading": T_lead / scale, "status": UNVERIFIED}
+    return CandidateAResult(p_prime=p_prime, alpha=alpha, N=N, kappa_c=kc, T_max=T_exact, T_max_leading=T_lead,
+                            ratio=T_exact / scale, ratio_leading=T_lead / scale, reading=UNVERIFIED, status=OK,
+                            residual=0.0, message="closed form")
 
 
 def candidate_B_unstable_root(kappa, exponent) -> dict:
     """Candidate B [interpretation, unverified]: the unstable root ``q_u`` of ``q = erf(kappa q^n)``
     (``n = exponent >= 2``) by Brent, beside ``(sqrt(pi)/(2 kappa))^{1/(n-1)}`` (doc Sec. 10).
-    Requires ``kappa > kappa_c`` for the map (``kappa_c`` of p = n + 1)."""
+    The root exists only for ``kappa > kappa_c`` of the map (``kappa_c`` of p = n + 1); below,
+    ``status="absent"``."""
     kappa = v.positive("kappa", kappa)
-    n = v.integer("exponent", exponent, minimum=2)
+    n = v.integer("exponent", exponent, minimum=2, maximum=199)
     kc, q_m = kappa_c(n + 1)
+    approx = (math.sqrt(math.pi) / (2.0 * kappa)) ** (1.0 / (n - 1))
+    nan = float("nan")
     if kappa <= kc:
-        raise ValueError(f"kappa must be > kappa_c = {kc:.6g} for exponent {n} (no retrieval root)")
+        return CandidateBResult(kappa=kappa, exponent=n, kappa_c=kc, q_u=nan, q_u_approx=approx,
+                                tolerated_flip_fraction=nan, reading=UNVERIFIED, status=ABSENT,
+                                message=f"kappa <= kappa_c = {kc:.6g} for exponent {n}: no retrieval root")
     g = lambda q: special.erf(kappa * q**n) - q  # noqa: E731
     # g < 0 just above 0, g(q_m) >= 0 since kappa >= kappa_c
-    q_u = optimize.brentq(g, 1e-12, q_m, xtol=1e-15, rtol=1e-15)
-    approx = (math.sqrt(math.pi) / (2.0 * kappa)) ** (1.0 / (n - 1))
-    return {"kappa": kappa, "exponent": n, "kappa_c": kc, "q_u": q_u, "q_u_approx": approx,
-            "tolerated_flip_fraction": (1.0 - q_u) / 2.0, "status": UNVERIFIED}
+    q_u, r = optimize.brentq(g, 1e-12, q_m, xtol=1e-15, rtol=1e-15, full_output=True, disp=False)
+    return CandidateBResult(kappa=kappa, exponent=n, kappa_c=kc, q_u=float(q_u), q_u_approx=approx,
+                            tolerated_flip_fraction=(1.0 - q_u) / 2.0, reading=UNVERIFIED,
+                            status=OK if r.converged else UNCONVERGED, iterations=int(r.iterations),
+                            residual=float(abs(g(q_u))), message="unstable root" if r.converged else r.flag)

@@ -37,6 +37,42 @@ global), "gR" (retrieval global), "lR" (retrieval locally stable but not global,
 "P" (paramagnet), "SG" (1RSB spin glass of the direct model, :mod:`theory.teacher_student.spin_glass`; a locally
 stable retrieval state there is flagged ``metastable_retrieval``).  ``POSTER_LABELS`` maps SG to the
 poster's four labels (SG -> "P" non-retrieval, or "lR" when a metastable retrieval state exists).
+
+Conventions as options (``teacher_student_paper_code.md``, "Definitions that differ"), keyword-only
+on :func:`solve`, :func:`phase`, :func:`boundary` and :func:`phase_diagram`:
+
+* ``competitor`` - the non-retrieval state retrieval is compared with:
+  ``"1rsb"`` (ours, default): the RS paramagnet for ``lambda <= lambda_c(p)``, the 1RSB spin glass
+  above (doc Sec. 5); ``"rs-paramagnet"`` (the paper's): the RS paramagnet ``ln 2 + lambda/2``
+  everywhere, also where its entropy is negative.
+* ``sg`` - what the label "SG" means: ``"1rsb-static"`` (ours, default): the 1RSB spin glass is the
+  non-retrieval state (``lambda > lambda_c``; a locally stable retrieval state there is flagged
+  ``metastable_retrieval``); ``"rs-existence"`` (the paper's): no retrieval state exists and an RS
+  spin-glass solution does (``lambda >= lambda_RS(p)``, 2.1268 for p = 3,
+  :func:`theory.teacher_student.spin_glass.rs_spin_glass_threshold`); an existing retrieval
+  state is then lR or gR.  Mixed choices are allowed: the label follows ``sg``, the reported
+  thermodynamics those of the labelled state (the RS spin glass for SG under "rs-existence").
+* ``eR_definition`` - what "eR" means (doc Sec. 6, 14 item 2): ``"teacher"`` (default; the paper's
+  Fig. 2): the teacher is aligned, ``T* < T*_c(p)``, for a teacher of the student's order;
+  ``"memorization"`` (the paper's Figs. 5-6): in addition, where the single-example memorisation
+  state (q* = 0, m > 0) has the largest free entropy among memorisation, retrieval and the
+  competitor.
+* ``p_teacher`` - the teacher's order; only ``p_teacher = p`` is covered by this module (the
+  p* != p teacher of doc Sec. 10 has its own module); ``None`` means p.
+
+The paper's figures 2 and 5 are reproduced by ``competitor="rs-paramagnet", sg="rs-existence"``
+with ``eR_definition="teacher"`` (Fig. 2) or ``"memorization"`` (Fig. 5) (tests).
+
+Results and errors (:class:`hopfield_phases._core.results.ResultContract`): :func:`solve`,
+:func:`phase_diagram`, :func:`memorization_state`, :func:`zero_temperature` return results with
+``status`` ("ok" / "absent" / "unconverged") and never raise for absence or non-convergence;
+:func:`phase` returns the label and raises :class:`~hopfield_phases.theory.solvers.ConvergenceError`
+(carrying the :class:`TSResult` as ``.result``) when the label rests on an unconverged solve;
+:func:`boundary` returns NaN where a boundary does not exist and raises ConvergenceError where a
+solve did not converge.  Bad input raises ValueError naming the parameter.  Numerical range:
+``3 <= p <= P_MAX`` (= 200; lambda_c(p) agrees with 2 ln 2 to 1e-13 there) and
+``lambda = alpha/T^2``, ``mu = alpha/(T T*)`` at most ``COUPLING_MAX`` (= 1e16, checked down to
+T = 1e-8 at alpha = 6).
 """
 
 from __future__ import annotations
@@ -51,9 +87,11 @@ from scipy import optimize, special
 from .. import gaussian as G
 from . import teacher as _teacher
 from hopfield_phases._core import validation as v
-from ..solvers import NoSolution, SolverResult, find_boundary, fixed_point, polish_root
-from .spin_glass import one_step_rsb
+from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContract
+from ..solvers import ConvergenceError, NoSolution, SolverResult, find_boundary, fixed_point, polish_root
+from .spin_glass import one_step_rsb, rs_spin_glass, rs_spin_glass_threshold
 from .covariance import INTERACTIONS, Covariance, for_interaction
+from ._mapping import MappingAccess
 
 __all__ = [
     "TSResult",
@@ -77,6 +115,15 @@ __all__ = [
     "kappa_c",
     "zero_temperature",
     "m_nishimori",
+    "memorization_state",
+    "MemorizationResult",
+    "ZeroTemperatureResult",
+    "teacher_gives_eR",
+    "COMPETITORS",
+    "SG_DEFINITIONS",
+    "ER_DEFINITIONS",
+    "P_MAX",
+    "COUPLING_MAX",
     "LABELS",
     "KINDS",
     "POSTER_LABELS",
@@ -86,6 +133,10 @@ LN2 = math.log(2.0)
 LABELS = ("P", "lR", "gR", "eR", "SG")
 KINDS = ("lR", "gR", "eR", "SG")
 ER_DEFINITIONS = ("teacher", "memorization")
+COMPETITORS = ("1rsb", "rs-paramagnet")
+SG_DEFINITIONS = ("1rsb-static", "rs-existence")
+P_MAX = 200
+COUPLING_MAX = 1e16
 POSTER_LABELS = {"P": "P", "lR": "lR", "gR": "gR", "eR": "eR", "SG": "P"}
 _QSTAR_ZERO = 1e-5
 
@@ -96,7 +147,7 @@ _QSTAR_ZERO = 1e-5
 
 
 def _check_p(p) -> int:
-    p = v.integer("p", p, minimum=2)
+    p = v.integer("p", p, minimum=2, maximum=P_MAX)
     if p < 3:
         raise ValueError(
             "p must be >= 3 for the student theory: at p = 2 the cumulant expansion of doc Sec. 3.1 "
@@ -111,7 +162,67 @@ def _check_point(p, alpha, T, T_teacher, interaction="distinct"):
     T = v.positive("T", T)
     T_teacher = T if T_teacher is None else v.positive("T_teacher", T_teacher)
     v.choice("interaction", interaction, INTERACTIONS)
+    _check_couplings(alpha, T, T_teacher)
     return p, alpha, T, T_teacher, interaction
+
+
+def _check_couplings(alpha, T, T_teacher):
+    """lambda = alpha/T^2 and mu = alpha/(T T*) within ``COUPLING_MAX`` (no overflow, no 1/0)."""
+    with np.errstate(over="ignore"):
+        lam = alpha / (T * T) if T * T > 0 else math.inf
+        mu = alpha / (T * T_teacher) if T * T_teacher > 0 else math.inf
+    if not lam <= COUPLING_MAX:
+        raise ValueError(f"T must be >= sqrt(alpha/{COUPLING_MAX:g}) (lambda = alpha/T^2 <= {COUPLING_MAX:g}, "
+                         f"the range of the RS numerics), got T={T!r} with alpha={alpha!r}")
+    if not mu <= COUPLING_MAX:
+        raise ValueError(f"T_teacher must keep mu = alpha/(T T*) <= {COUPLING_MAX:g}, got T*={T_teacher!r} "
+                         f"with alpha={alpha!r}, T={T!r}")
+
+
+def _check_options(competitor, sg, eR_definition, p, p_teacher):
+    v.choice("competitor", competitor, COMPETITORS)
+    v.choice("sg", sg, SG_DEFINITIONS)
+    v.choice("eR_definition", eR_definition, ER_DEFINITIONS)
+    if p_teacher is None:
+        return p
+    p_teacher = v.integer("p_teacher", p_teacher, minimum=2, maximum=_teacher.P_MAX)
+    if p_teacher != p:
+        raise ValueError(f"p_teacher must equal p here (p*={p_teacher}, p={p}): the RS theory of doc Sec. 3 "
+                         "is for p* = p; a teacher of another order (doc Sec. 10) has its own module")
+    return p_teacher
+
+
+def teacher_gives_eR(p, T_teacher, p_teacher=None) -> bool:
+    """True when eR follows from the teacher alone (doc Sec. 6, 7 step 1): the teacher has the
+    student's order (``p_teacher`` None or p) and is aligned, ``T* < T*_c(p)``.  A teacher of another
+    order never gives eR here, whatever its temperature (issue: ``solve(4, ...)`` used to label every
+    T < T*_c(4) = 1.4518 as eR whatever the teacher's order)."""
+    p = v.integer("p", p, minimum=2, maximum=_teacher.P_MAX)
+    T_teacher = v.positive("T_teacher", T_teacher)
+    if p_teacher is not None:
+        p_teacher = v.integer("p_teacher", p_teacher, minimum=2, maximum=_teacher.P_MAX)
+        if p_teacher != p:
+            return False
+    return _teacher.is_aligned(p, T_teacher)
+
+
+def _check_cov(cov):
+    if not isinstance(cov, Covariance):
+        raise ValueError(f"cov must be a Covariance (theory.teacher_student.covariance), got {type(cov).__name__}")
+    return cov
+
+
+def _check_rs_args(lam, mu, q, qs, cov):
+    lam = v.nonnegative("lam", lam)
+    mu = v.nonnegative("mu", mu)
+    q = v.probability("q", q)
+    qs = v.probability("qs", qs)
+    _check_cov(cov)
+    if lam > COUPLING_MAX:
+        raise ValueError(f"lam must be <= {COUPLING_MAX:g}, got {lam!r}")
+    if mu > COUPLING_MAX:
+        raise ValueError(f"mu must be <= {COUPLING_MAX:g}, got {mu!r}")
+    return lam, mu, q, qs, cov
 
 
 def _couplings(alpha, T, T_teacher):
@@ -130,41 +241,78 @@ def _field(lam, mu, q, qs, cov: Covariance):
     return a, math.sqrt(max(b2, 0.0))
 
 
-def rs_saddle(lam, mu, q, qs, cov: Covariance):
-    """Right-hand sides ``(E tanh h, E tanh^2 h)`` of the RS equations (doc Sec. 3.3)."""
+def _rs_saddle(lam, mu, q, qs, cov):
     a, b = _field(lam, mu, q, qs, cov)
     return G.expect_tanh(a, b), G.expect_tanh2(a, b)
 
 
-def rs_free_entropy(lam, mu, q, qs, cov: Covariance) -> float:
-    """``Phi_RS(q, q*)`` (doc Sec. 3.2, general covariance form)."""
+def _rs_free_entropy(lam, mu, q, qs, cov):
     a, b = _field(lam, mu, q, qs, cov)
     return (0.5 * lam * (cov.value(1.0) - cov.value(q) - (1.0 - q) * cov.d1(q))
             + mu * (cov.value(qs) - qs * cov.d1(qs)) + G.expect_log2cosh(a, b))
 
 
-def rs_entropy(lam, mu, q, qs, cov: Covariance, phi=None) -> float:
-    """``s = Phi - beta dPhi/dbeta`` at fixed alpha, beta* = ``Phi - lambda(xi(1)-xi(q)) - mu xi_c(q*)``
-    (doc Sec. 3.4; uses dPhi/dlambda = (xi(1)-xi(q))/2, dPhi/dmu = xi_c(q*) at the saddle point)."""
+def _rs_entropy(lam, mu, q, qs, cov, phi=None):
     if phi is None:
-        phi = rs_free_entropy(lam, mu, q, qs, cov)
+        phi = _rs_free_entropy(lam, mu, q, qs, cov)
     return phi - lam * (cov.value(1.0) - cov.value(q)) - mu * cov.value(qs)
 
 
-def rs_energy(alpha, T, T_teacher, q, qs, cov: Covariance) -> float:
-    """``e = -alpha [beta (xi(1) - xi(q)) + beta* xi_c(q*)]`` (doc Sec. 1 and 3.4)."""
+def _rs_energy(alpha, T, T_teacher, q, qs, cov):
     return -alpha * ((cov.value(1.0) - cov.value(q)) / T + cov.value(qs) / T_teacher)
 
 
-def rs_replicon(lam, mu, q, qs, cov: Covariance) -> float:
-    """Replicon eigenvalue ratio ``lambda xi''(q) E sech^4 h`` (doc Sec. 3.4); RS stable iff < 1."""
+def _rs_replicon(lam, mu, q, qs, cov):
     a, b = _field(lam, mu, q, qs, cov)
     return lam * cov.d2(q) * G.expect_sech4(a, b)
 
 
+def rs_saddle(lam, mu, q, qs, cov: Covariance):
+    """Right-hand sides ``(E tanh h, E tanh^2 h)`` of the RS equations (doc Sec. 3.3).
+    ``lam, mu >= 0``, ``q, qs`` in [0, 1], ``cov`` a :class:`Covariance` (ValueError otherwise)."""
+    return _rs_saddle(*_check_rs_args(lam, mu, q, qs, cov))
+
+
+def rs_free_entropy(lam, mu, q, qs, cov: Covariance) -> float:
+    """``Phi_RS(q, q*)`` (doc Sec. 3.2, general covariance form).  Arguments as :func:`rs_saddle`."""
+    return _rs_free_entropy(*_check_rs_args(lam, mu, q, qs, cov))
+
+
+def rs_entropy(lam, mu, q, qs, cov: Covariance, phi=None) -> float:
+    """``s = Phi - beta dPhi/dbeta`` at fixed alpha, beta* = ``Phi - lambda(xi(1)-xi(q)) - mu xi_c(q*)``
+    (doc Sec. 3.4; uses dPhi/dlambda = (xi(1)-xi(q))/2, dPhi/dmu = xi_c(q*) at the saddle point)."""
+    args = _check_rs_args(lam, mu, q, qs, cov)
+    if phi is not None:
+        phi = v.real("phi", phi)
+    return _rs_entropy(*args, phi)
+
+
+def rs_energy(alpha, T, T_teacher, q, qs, cov: Covariance) -> float:
+    """``e = -alpha [beta (xi(1) - xi(q)) + beta* xi_c(q*)]`` (doc Sec. 1 and 3.4)."""
+    alpha = v.nonnegative("alpha", alpha)
+    T = v.positive("T", T)
+    T_teacher = v.positive("T_teacher", T_teacher)
+    _check_couplings(alpha, T, T_teacher)
+    q = v.probability("q", q)
+    qs = v.probability("qs", qs)
+    return _rs_energy(alpha, T, T_teacher, q, qs, _check_cov(cov))
+
+
+def rs_replicon(lam, mu, q, qs, cov: Covariance) -> float:
+    """Replicon eigenvalue ratio ``lambda xi''(q) E sech^4 h`` (doc Sec. 3.4); RS stable iff < 1."""
+    return _rs_replicon(*_check_rs_args(lam, mu, q, qs, cov))
+
+
 def m_nishimori(omega):
-    """``m_NL(omega) = E_z tanh(omega + sqrt(omega) z)`` (doc Sec. 4)."""
-    omega = np.asarray(omega, dtype=float)
+    """``m_NL(omega) = E_z tanh(omega + sqrt(omega) z)`` (doc Sec. 4); ``omega`` finite and >= 0."""
+    if isinstance(omega, (str, bytes, bool)):
+        raise ValueError(f"omega must be a number >= 0, got {omega!r}")
+    try:
+        omega = np.asarray(omega, dtype=float)
+    except (TypeError, ValueError):
+        raise ValueError(f"omega must be a number >= 0, got {omega!r}") from None
+    if not np.all(np.isfinite(omega)) or np.any(omega < 0):
+        raise ValueError("omega must be finite and >= 0")
     return G.expect_tanh(omega, np.sqrt(omega))
 
 
@@ -177,7 +325,7 @@ def _map_jacobian(lam, mu, x, cov, eps=1e-7):
     """Jacobian of the RS map ``(q, q*) -> (E tanh^2 h, E tanh h)`` at ``x = (q, q*)`` (forward or
     backward differences, step ``eps``)."""
     def G_(y):
-        t, t2 = rs_saddle(lam, mu, y[0], y[1], cov)
+        t, t2 = _rs_saddle(lam, mu, y[0], y[1], cov)
         return np.array([t2, t])
 
     f0 = G_(x)
@@ -202,15 +350,34 @@ def retrieval_state(lam, mu, cov: Covariance, guess=(1.0, 1.0), tol=1e-12, max_i
     Returns ``None`` when the iteration collapses to ``q* = 0`` (no retrieval state; for a
     covariance with a linear term, q* = 0 is not a solution and no collapse test is made).
     Returns a :class:`SolverResult` with ``x = (q, q*)``; ``converged=False`` with a message when
-    ``max_iter`` is reached (never silently).
+    ``max_iter`` is reached (never silently).  (This solver-level function keeps the solver's
+    result type; :func:`solve` turns it into the result contract.)
+
+    Validation: ``lam, mu`` >= 0 (at most ``COUPLING_MAX``), ``cov`` a :class:`Covariance`,
+    ``guess`` two numbers in [0, 1], ``tol > 0``, ``max_iter, polish_every`` integers >= 1.
     """
+    lam = v.nonnegative("lam", lam)
+    mu = v.nonnegative("mu", mu)
+    if lam > COUPLING_MAX:
+        raise ValueError(f"lam must be <= {COUPLING_MAX:g}, got {lam!r}")
+    if mu > COUPLING_MAX:
+        raise ValueError(f"mu must be <= {COUPLING_MAX:g}, got {mu!r}")
+    _check_cov(cov)
+    try:
+        g0, g1 = guess
+    except (TypeError, ValueError):
+        raise ValueError(f"guess must be a pair (q, q*) in [0, 1], got {guess!r}") from None
+    guess = (v.probability("guess", g0), v.probability("guess", g1))
+    tol = v.positive("tol", tol)
+    max_iter = v.integer("max_iter", max_iter, minimum=1)
+    polish_every = v.integer("polish_every", polish_every, minimum=1)
     x = np.array([guess[0], guess[1]], dtype=float)
     lin = cov.has_linear_term
 
     def F(y):
         q = min(max(y[0], 0.0), 1.0)
         qs = min(max(y[1], 0.0), 1.0)
-        return np.array(rs_saddle(lam, mu, q, qs, cov))
+        return np.array(_rs_saddle(lam, mu, q, qs, cov))
 
     res = math.inf
     next_polish = polish_every
@@ -261,10 +428,9 @@ def _nishimori(p: int):
                                    method="bounded", options={"xatol": 1e-11})
     w_sp = math.exp(res.x)
     lam_sp = _lambda_of_omega(w_sp, p)
-    hi = w_sp * 2.0
-    while _delta_phi_nl(hi, p) < 0:
-        hi *= 2.0
-    w_c = optimize.brentq(lambda w: _delta_phi_nl(w, p), w_sp, hi, xtol=1e-14, rtol=1e-15)
+    # Phi_NL - Phi_P < 0 at the spinodal, > 0 at large omega: geometric bracket expansion upwards
+    w_c = find_boundary(lambda w: _delta_phi_nl(w, p), w_sp, 2.0 * w_sp, expand=2.0, limit=1e12,
+                        xtol=1e-14, rtol=1e-15)
     lam_c = _lambda_of_omega(w_c, p)
     return lam_sp, lam_c, float(m_nishimori(w_sp)), float(m_nishimori(w_c))
 
@@ -306,20 +472,26 @@ def eR_temperature(p) -> float:
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class TSResult:
+@dataclass(kw_only=True)
+class TSResult(ResultContract):
     """State of the student at one point (p, alpha, T, T*).
 
     ``label`` in :data:`LABELS`.  The order parameters and thermodynamics are those of the
     labelled state: for "lR" the (metastable) retrieval state; for "P"/"SG" the non-retrieval
-    state (SG: ``q = q1`` of the 1RSB solution, with ``x_1rsb``); for "eR" the aligned-teacher
-    limits (``q = q_star = 1``, ``m = m_bar``, entropy 0; free entropy and energy are
-    super-extensive and reported as NaN) or, with ``eR_definition="memorization"`` and a
-    misaligned teacher, the memorisation state.
+    state (SG: ``q = q1`` of the 1RSB solution, with ``x_1rsb``; under ``sg="rs-existence"`` the RS
+    spin glass); for "eR" the aligned-teacher limits (``q = q_star = 1``, ``m = m_bar``, entropy 0;
+    free entropy and energy are super-extensive and reported as NaN) or, with
+    ``eR_definition="memorization"`` and a misaligned teacher, the memorisation state.
     ``rs_trusted`` is False where ``entropy < 0`` or ``replicon > 1`` (doc Sec. 14 item 7).
     ``retrieval`` holds the RS retrieval solution (or None), ``phi_nonretrieval`` the competitor's
     free entropy, ``metastable_retrieval`` is True when a locally stable retrieval state is not
     global (for SG points this is the "metastable R" flag of doc Sec. 7).
+
+    Contract: ``status`` is "ok" or "unconverged" (a state the label relies on did not converge;
+    ``message`` says which); a point always has a label, so never "absent".  ``iterations`` and
+    ``residual`` are those of the retrieval solve (0 / NaN when there is none).  ``converged``
+    (read-only) is ``status != "unconverged"``.  The options used are recorded in
+    ``competitor_definition``, ``sg_definition`` and ``eR_definition``.
     """
 
     p: int
@@ -338,14 +510,18 @@ class TSResult:
     energy: float
     replicon: float
     rs_trusted: bool
-    converged: bool
     metastable_retrieval: bool = False
     competitor: str = "P"
     phi_nonretrieval: float = float("nan")
     x_1rsb: float = float("nan")
     retrieval: dict | None = None
     eR_definition: str = "teacher"
-    message: str = ""
+    competitor_definition: str = "1rsb"
+    sg_definition: str = "1rsb-static"
+
+    @property
+    def converged(self) -> bool:
+        return self.status != UNCONVERGED
 
     @property
     def poster_label(self) -> str:
@@ -357,55 +533,103 @@ class TSResult:
     def as_row(self) -> dict:
         d = asdict(self)
         r = d.pop("retrieval")
+        d["converged"] = self.converged
         d["poster_label"] = self.poster_label
         for k in ("q", "q_star", "free_entropy", "entropy", "energy", "replicon"):
             d[f"R_{k}"] = (r or {}).get(k, float("nan"))
         return d
 
 
+@dataclass(kw_only=True)
+class MemorizationResult(MappingAccess, ResultContract):
+    """Single-example memorisation state with a misaligned teacher, ``q* = 0`` (doc Sec. 6).
+
+    ``status`` "ok" (a state with ``m > 0`` reached from m = q = 1), "absent" (the iteration
+    collapses to m = 0), "unconverged".  Dict-style access (``r["m"]``) is kept for old callers."""
+
+    p: int
+    alpha: float
+    T: float
+    m: float
+    q: float
+    free_entropy: float
+    entropy: float
+    energy: float
+    replicon: float
+
+    @property
+    def converged(self) -> bool:
+        return self.status != UNCONVERGED
+
+
 def _retrieval_dict(p, alpha, T, T_teacher, lam, mu, cov, sol: SolverResult):
     q, qs = float(sol.x[0]), float(sol.x[1])
-    phi = rs_free_entropy(lam, mu, q, qs, cov)
+    phi = _rs_free_entropy(lam, mu, q, qs, cov)
     return {
-        "q": q, "q_star": qs, "free_entropy": phi, "entropy": rs_entropy(lam, mu, q, qs, cov, phi),
-        "energy": rs_energy(alpha, T, T_teacher, q, qs, cov), "replicon": rs_replicon(lam, mu, q, qs, cov),
-        "converged": sol.converged, "message": sol.message,
+        "q": q, "q_star": qs, "free_entropy": phi, "entropy": _rs_entropy(lam, mu, q, qs, cov, phi),
+        "energy": _rs_energy(alpha, T, T_teacher, q, qs, cov), "replicon": _rs_replicon(lam, mu, q, qs, cov),
+        "converged": sol.converged, "message": sol.message, "iterations": sol.iterations,
+        "residual": sol.residual,
     }
 
 
-def _memorization_state(p, alpha, T, lam):
+def _memorization(p, alpha, T, lam, max_iter=3000) -> MemorizationResult:
     """Single-example memorisation with a misaligned teacher, ``q* = 0`` (doc Sec. 6):
 
     ``Phi = -(p-1) beta m^p + (lambda/2)[1 - p q^{p-1} + (p-1) q^p] + E ln 2cosh(a + b z)``,
-    ``a = beta p m^{p-1}``, ``b = sqrt(lambda p q^{p-1})``, ``m = E tanh``, ``q = E tanh^2``.
-    Returns a dict or None (no m > 0 solution from m = q = 1)."""
+    ``a = beta p m^{p-1}``, ``b = sqrt(lambda p q^{p-1})``, ``m = E tanh``, ``q = E tanh^2``
+    (the z-average over the example's spin sigma = +-1 folds into the sign of a: the integrand is
+    even under (sigma, z) -> (-sigma, -z)).  Iterated from m = q = 1."""
     beta = 1.0 / T
+    nan = float("nan")
 
     def upd(y):
         m, q = min(max(y[0], 0.0), 1.0), min(max(y[1], 0.0), 1.0)
         a, b = beta * p * m ** (p - 1), math.sqrt(lam * p * q ** (p - 1))
         return np.array([G.expect_tanh(a, b), G.expect_tanh2(a, b)])
 
-    r = fixed_point(upd, [1.0, 1.0], damping=1.0, tol=1e-12, max_iter=3000, raise_on_failure=False)
+    r = fixed_point(upd, [1.0, 1.0], damping=1.0, tol=1e-12, max_iter=max_iter, raise_on_failure=False)
     m, q = float(r.x[0]), float(r.x[1])
     if m < 1e-4:
-        return None
+        return MemorizationResult(p=p, alpha=alpha, T=T, m=0.0, q=q, free_entropy=nan, entropy=nan, energy=nan,
+                                  replicon=nan, status=ABSENT, iterations=r.iterations, residual=r.residual,
+                                  message="no memorisation state: the iteration from m = 1 collapses to m = 0")
     a, b = beta * p * m ** (p - 1), math.sqrt(lam * p * q ** (p - 1))
     phi = -(p - 1) * beta * m**p + 0.5 * lam * (1 - p * q ** (p - 1) + (p - 1) * q**p) + G.expect_log2cosh(a, b)
-    # s = Phi - beta dPhi/dbeta at fixed alpha: beta d/dbeta = beta d/dbeta|_a + 2 lambda d/dlambda
+    # e = -dPhi/dbeta at fixed alpha (saddle point): -m^p - alpha beta (1 - q^p); s = Phi + beta e
     energy = -(m**p) - alpha * beta * (1.0 - q**p)
     entropy = phi + beta * energy
     replicon = lam * p * (p - 1) * q ** (p - 2) * G.expect_sech4(a, b)
-    return {"m": m, "q": q, "free_entropy": phi, "entropy": entropy, "energy": energy,
-            "replicon": replicon, "converged": r.converged}
+    return MemorizationResult(p=p, alpha=alpha, T=T, m=m, q=q, free_entropy=float(phi), entropy=float(entropy),
+                              energy=float(energy), replicon=float(replicon),
+                              status=OK if r.converged else UNCONVERGED,
+                              message="memorisation state" if r.converged else f"memorisation: {r.message}",
+                              iterations=r.iterations, residual=r.residual)
 
 
-def solve(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="teacher") -> TSResult:
+def memorization_state(p, alpha, T, *, max_iter=3000) -> MemorizationResult:
+    """The single-example memorisation state (q* = 0, m > 0) of a distinct-index student with a
+    misaligned teacher (doc Sec. 6), as a :class:`MemorizationResult` (status "absent" when there is
+    none).  It does not depend on T*: with q* = 0 the teacher enters only through lambda = alpha/T^2.
+    With alpha -> 0 it is the p-spin Curie-Weiss state at T; it is also the retrieval state of the
+    direct model (random patterns)."""
+    p = _check_p(p)
+    if p < 3:
+        raise ValueError("p must be >= 3")
+    alpha = v.nonnegative("alpha", alpha)
+    T = v.positive("T", T)
+    _check_couplings(alpha, T, T)
+    max_iter = v.integer("max_iter", max_iter, minimum=1)
+    return _memorization(p, alpha, T, alpha / T**2, max_iter=max_iter)
+
+
+def solve(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="teacher", *,
+          competitor="1rsb", sg="1rsb-static", p_teacher=None) -> TSResult:
     """Phase and RS/1RSB thermodynamics of the student at one point (doc Sec. 7 algorithm).
 
     Parameters
     ----------
-    p : int >= 3
+    p : int, 3 <= p <= P_MAX
         Interaction order of teacher and student (p' = p).
     alpha : float >= 0
         Load ``M p!/N^{p-1}``.
@@ -417,97 +641,152 @@ def solve(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="te
         Student Hamiltonian form (doc Sec. 11, 14 item 1).  The literal student is modelled with a
         literal teacher (``xi = xi_c = xi_lit``); it has no P phase for odd p.
     eR_definition : "teacher" (default) or "memorization"
-        Which definition of eR labels the point (doc Sec. 14 item 2): the aligned teacher
-        ``T* < T*_c(p)`` [interpretation adopted here], or additionally the region where the
-        single-example memorisation state of doc Sec. 6 is global.
+        Which definition of eR labels the point (module docstring; doc Sec. 14 item 2).
+    competitor : "1rsb" (default) or "rs-paramagnet"  (keyword-only; module docstring)
+    sg : "1rsb-static" (default) or "rs-existence"  (keyword-only; module docstring)
+    p_teacher : int or None  (keyword-only)
+        The teacher's order; must equal p here (None: p).  eR from the teacher needs a teacher
+        of the student's order (:func:`teacher_gives_eR`).
 
-    Returns a :class:`TSResult`; ``converged`` is False (with a message) if any saddle point
-    did not converge.
+    Returns a :class:`TSResult`; ``status`` is "unconverged" (with a message naming the solve)
+    if any saddle point the label relies on did not converge.  Never raises for that.
     """
     p, alpha, T, T_teacher, interaction = _check_point(p, alpha, T, T_teacher, interaction)
-    v.choice("eR_definition", eR_definition, ER_DEFINITIONS)
+    _check_options(competitor, sg, eR_definition, p, p_teacher)
     cov = for_interaction(p, interaction)
     lam, mu = _couplings(alpha, T, T_teacher)
     base = dict(p=p, alpha=alpha, T=T, T_teacher=T_teacher, interaction=interaction, lam=lam, mu=mu,
-                eR_definition=eR_definition)
+                eR_definition=eR_definition, competitor_definition=competitor, sg_definition=sg)
     nan = float("nan")
 
-    # 1. aligned teacher -> eR (doc Sec. 6, 7 step 1)
+    # 1. aligned teacher (of the student's order) -> eR (doc Sec. 6, 7 step 1)
     if _teacher.is_aligned(p, T_teacher):
-        mb = _teacher.m_bar(p, T_teacher)
-        return TSResult(**base, label="eR", q=1.0, q_star=1.0, m=mb, free_entropy=nan, entropy=0.0,
-                        energy=nan, replicon=0.0, rs_trusted=True, converged=True, competitor="none",
-                        message="aligned teacher (T* < T*_c): q* -> 1, m -> m_bar; energy super-extensive")
+        b = _teacher.magnetization_branches(p, T_teacher)
+        ok = b.status != UNCONVERGED
+        return TSResult(**base, label="eR", q=1.0, q_star=1.0, m=b.stable, free_entropy=nan, entropy=0.0,
+                        energy=nan, replicon=0.0, rs_trusted=True, competitor="none",
+                        status=OK if ok else UNCONVERGED, iterations=b.iterations, residual=0.0 if ok else nan,
+                        message="aligned teacher (T* < T*_c): q* -> 1, m -> m_bar; energy super-extensive"
+                        + ("" if ok else f"; teacher: {b.message}"))
 
+    problems = []
     # 2. retrieval branch from (1, 1)
     sol = retrieval_state(lam, mu, cov) if alpha > 0 else None
     R = _retrieval_dict(p, alpha, T, T_teacher, lam, mu, cov, sol) if sol is not None else None
     if R is not None and not cov.has_linear_term and R["q_star"] < 1e-3:
         R = None
-    converged = True if R is None else bool(R["converged"])
+    if R is not None and not R["converged"]:
+        problems.append(f"retrieval: {R['message']}")
 
     # 3. non-retrieval competitor: P (or the low branch for a linear covariance) / 1RSB SG
+    lam_c = math.inf
+    phi_p = LN2 + 0.5 * lam * cov.value(1.0)
+    P_state = {"label": "P", "q": 0.0, "q_star": 0.0, "free_entropy": phi_p,
+               "entropy": LN2 - 0.5 * lam * cov.value(1.0), "energy": -alpha / T * cov.value(1.0),
+               "replicon": lam * cov.d2(0.0), "x": nan, "converged": True}
+
+    def sg_state(sgr):
+        return {"label": "SG", "q": sgr.q1, "q_star": 0.0, "free_entropy": sgr.phi, "entropy": sgr.entropy,
+                "energy": -alpha / T * (cov.value(1.0) - (1.0 - sgr.x) * cov.value(sgr.q1)),
+                "replicon": nan, "x": sgr.x, "converged": sgr.converged}
+
     if cov.has_linear_term:
         low = retrieval_state(lam, mu, cov, guess=(0.0, 0.0)) if alpha > 0 else SolverResult(
             np.zeros(2), True, 0, 0.0, "alpha = 0")
         NR = _retrieval_dict(p, alpha, T, T_teacher, lam, mu, cov, low)
         NR.update(label="gR" if NR["q_star"] > _QSTAR_ZERO else "P", x=nan)
-        converged = converged and low.converged
+        if not low.converged:
+            problems.append(f"low branch: {low.message}")
     else:
         lam_c = nishimori_thresholds(p)[1] if interaction == "distinct" else math.inf
-        phi_p = LN2 + 0.5 * lam * cov.value(1.0)
-        need_sg = lam > lam_c and (R is None or R["free_entropy"] <= phi_p)
-        if interaction == "literal" and (R is None or R["free_entropy"] <= phi_p):
-            need_sg = True
-        sg = one_step_rsb(p, lam, cov) if need_sg else None
-        if sg is not None and not sg.paramagnet:
-            NR = {"label": "SG", "q": sg.q1, "q_star": 0.0, "free_entropy": sg.phi, "entropy": sg.entropy,
-                  "energy": -alpha / T * (cov.value(1.0) - (1.0 - sg.x) * cov.value(sg.q1)),
-                  "replicon": nan, "x": sg.x, "converged": sg.converged}
-            converged = converged and sg.converged
-        else:
-            NR = {"label": "P", "q": 0.0, "q_star": 0.0, "free_entropy": phi_p,
-                  "entropy": LN2 - 0.5 * lam * cov.value(1.0), "energy": -alpha / T * cov.value(1.0),
-                  "replicon": lam * cov.d2(0.0), "x": nan, "converged": True}
+        NR = P_state
+        if competitor == "1rsb":
+            need_sg = lam > lam_c and (R is None or R["free_entropy"] <= phi_p)
+            if interaction == "literal" and (R is None or R["free_entropy"] <= phi_p):
+                need_sg = True
+            sgr = one_step_rsb(p, lam, cov) if need_sg else None
+            if sgr is not None and not sgr.paramagnet:
+                NR = sg_state(sgr)
+                if not sgr.converged:
+                    problems.append(f"1RSB spin glass: {sgr.message}")
 
     # 4. labels
+    lin = cov.has_linear_term
     if R is not None and (R["free_entropy"] > NR["free_entropy"]
-                          or (cov.has_linear_term and abs(R["q_star"] - NR["q_star"]) < 1e-6)):
+                          or (lin and abs(R["q_star"] - NR["q_star"]) < 1e-6)):
         label, state, meta = "gR", R, False
-    elif R is not None and NR["label"] in ("P", "gR") and not cov.has_linear_term:
+    elif R is not None and not lin and (NR["label"] in ("P", "gR") or sg == "rs-existence"):
         label, state, meta = "lR", R, True
     else:
         label, state, meta = NR["label"], NR, R is not None
 
+    # 4b. the SG label by its definition, for points without a retrieval state
+    if not lin and R is None:
+        if sg == "rs-existence":
+            rsg = rs_spin_glass(p, lam, cov)
+            if rsg.status != ABSENT:
+                label = "SG"
+                state = {"label": "SG", "q": rsg.q, "q_star": 0.0, "free_entropy": rsg.free_entropy,
+                         "entropy": rsg.entropy, "energy": -alpha / T * (cov.value(1.0) - cov.value(rsg.q)),
+                         "replicon": _rs_replicon(lam, 0.0, rsg.q, 0.0, cov), "x": nan,
+                         "converged": rsg.converged}
+                if not rsg.converged:
+                    problems.append(f"RS spin glass: {rsg.message}")
+            else:
+                label = "P"
+        elif competitor == "rs-paramagnet" and lam > lam_c:
+            sgr = one_step_rsb(p, lam, cov)
+            if not sgr.paramagnet:
+                label, state = "SG", sg_state(sgr)
+                if not sgr.converged:
+                    problems.append(f"1RSB spin glass: {sgr.message}")
+
     m = 0.0
     message = ""
-    if eR_definition == "memorization" and interaction == "distinct" and alpha >= 0:
-        mem = _memorization_state(p, alpha, T, lam)
-        if mem is not None and mem["free_entropy"] > max(NR["free_entropy"], R["free_entropy"] if R else -math.inf):
-            label, meta = "eR", R is not None
-            state = {"q": mem["q"], "q_star": 0.0, "free_entropy": mem["free_entropy"],
-                     "entropy": mem["entropy"], "energy": mem["energy"], "replicon": mem["replicon"],
-                     "x": nan, "converged": mem["converged"]}
-            m = mem["m"]
-            message = "memorisation of one example (misaligned teacher, q* = 0; doc Sec. 6)"
+    if eR_definition == "memorization" and interaction == "distinct":
+        mem = _memorization(p, alpha, T, lam)
+        if mem.status != ABSENT:
+            if mem.free_entropy > max(NR["free_entropy"], R["free_entropy"] if R else -math.inf):
+                label, meta = "eR", R is not None
+                state = {"q": mem.q, "q_star": 0.0, "free_entropy": mem.free_entropy, "entropy": mem.entropy,
+                         "energy": mem.energy, "replicon": mem.replicon, "x": nan, "converged": mem.converged}
+                m = mem.m
+                message = "memorisation of one example (misaligned teacher, q* = 0; doc Sec. 6)"
+            if not mem.converged:
+                problems.append(f"memorisation: {mem.message}")
 
     ent, rep = state["entropy"], state["replicon"]
     trusted = bool(ent >= -1e-10 and not (np.isfinite(rep) and rep > 1.0))
     if not message:
-        message = {"gR": "retrieval global", "lR": "retrieval metastable (competitor P)",
-                   "P": "paramagnet", "SG": "1RSB spin glass" + (" (metastable R exists)" if meta else "")}[label]
+        message = {"gR": "retrieval global", "lR": "retrieval metastable (competitor P)"
+                   if NR["label"] == "P" else "retrieval locally stable, not global",
+                   "P": "paramagnet",
+                   "SG": ("RS spin glass exists (sg='rs-existence')" if sg == "rs-existence" else "1RSB spin glass")
+                   + (" (metastable R exists)" if meta else "")}[label]
+    if problems:
+        message += "; unconverged: " + "; ".join(problems)
     return TSResult(**base, label=label, q=float(state["q"]), q_star=float(state["q_star"]), m=m,
                     free_entropy=float(state["free_entropy"]), entropy=float(ent), energy=float(state["energy"]),
-                    replicon=float(rep), rs_trusted=trusted, converged=bool(converged and state.get("converged", True)),
+                    replicon=float(rep), rs_trusted=trusted,
                     metastable_retrieval=bool(meta), competitor=NR["label"] if NR["label"] != "gR" else "low branch",
                     phi_nonretrieval=float(NR["free_entropy"]), x_1rsb=float(NR.get("x", nan)), retrieval=R,
-                    message=message)
+                    status=UNCONVERGED if problems else OK, message=message,
+                    iterations=int(R["iterations"]) if R else 0, residual=float(R["residual"]) if R else 0.0)
 
 
-def phase(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="teacher") -> str:
-    """Phase label of a point, one of ``"P", "lR", "gR", "eR", "SG"`` (doc Sec. 7)."""
-    return solve(p, alpha, T, T_teacher, interaction, eR_definition).label
-
+def phase(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="teacher", *,
+          competitor="1rsb", sg="1rsb-static", p_teacher=None) -> str:
+    """Phase label of a point, one of ``"P", "lR", "gR", "eR", "SG"`` (doc Sec. 7); options as
+    :func:`solve`.  The label never hides a failed solve: when it rests on an unconverged saddle
+    point, :class:`~hopfield_phases.theory.solvers.ConvergenceError` is raised with the full
+    :class:`TSResult` (label and status) as ``.result``; use :func:`solve` to get the result
+    without raising."""
+    r = solve(p, alpha, T, T_teacher, interaction, eR_definition, competitor=competitor, sg=sg,
+              p_teacher=p_teacher)
+    if r.status == UNCONVERGED:
+        raise ConvergenceError(f"phase at (p={r.p}, alpha={r.alpha}, T={r.T}, T*={r.T_teacher}) "
+                               f"is {r.label!r} but rests on an unconverged solve: {r.message}", r)
+    return r.label
 
 # ---------------------------------------------------------------------------------------------
 # Boundaries (doc Sec. 7)
@@ -520,54 +799,97 @@ def _spectral_gap(lam, mu, cov, sol):
     return 1.0 - float(np.max(np.abs(np.linalg.eigvals(J))))
 
 
-def _spinodal_alpha(p, T, T_teacher, cov, rtol=1e-9, return_existing=False):
+def _retrieval_or_raise(lam, mu, cov, guess=(1.0, 1.0), where=""):
+    """:func:`retrieval_state` for the boundary searches: None where R is absent (collapse to
+    q* = 0, or q* <= 1e-3), the solution where it converged.  A solve still crawling after 2000
+    iterations (next to the fold) is decided by Newton from the last iterate: a root proves
+    existence; a residual that stays far above the tolerance (> 1e-9; e.g. 5e-9 at 3e-8 relative
+    below the p = 3 fold) proves absence; in between the iteration is followed up to 5e5 steps, and
+    if that does not decide, ConvergenceError is raised (an unconverged solve is never taken for
+    absence)."""
+    sol = retrieval_state(lam, mu, cov, guess=guess, max_iter=2000)
+    if sol is not None and not sol.converged:
+        # within ~1e-8 of the fold the map's spectral radius is 1 to finite-difference accuracy
+        # and the iteration crawls: a Newton root with q* > 0 next to the iterate proves existence
+        def resid(y):
+            t, t2 = _rs_saddle(lam, mu, min(max(y[0], 0.0), 1.0), min(max(y[1], 0.0), 1.0), cov)
+            return np.array([t2 - y[0], t - y[1]])
+
+        pol = polish_root(resid, sol.x, tol=1e-13, raise_on_failure=False)
+        y = pol.x
+        if pol.converged and 0.0 <= y[0] <= 1.0 and 1e-3 < y[1] <= 1.0 and np.all(np.abs(y - sol.x) < 1e-3):
+            return SolverResult(np.array(y), True, sol.iterations + pol.iterations, pol.residual,
+                                "converged (Newton at the fold)")
+        # no root next to the iterate: just below the fold the iterate crawls through the "ghost"
+        # of the branch, where |G(y) - y| has a positive minimum.  Newton (hybr) ending with a
+        # residual far above its tolerance (> 1e-9) shows that minimum: no root, R is absent.
+        if np.isfinite(pol.residual) and pol.residual > 1e-9:
+            return None
+        # otherwise follow the iteration to its end (~pi/sqrt(distance) steps, then collapse)
+        sol = retrieval_state(lam, mu, cov, guess=(min(max(sol.x[0], 0.0), 1.0), min(max(sol.x[1], 0.0), 1.0)),
+                              max_iter=500000)
+        if sol is not None and not sol.converged:
+            raise ConvergenceError(f"retrieval state {where} undecided: {sol.message}", sol)
+    if sol is None or sol.x[1] <= 1e-3:
+        return None
+    return sol
+
+
+def _spinodal_alpha(p, T, T_teacher, cov, rtol=1e-9, return_existing=False, max_secant=60):
     """lR spinodal off the NL: the smallest alpha at which the retrieval state exists.
 
-    1. Bracket by bisection on existence (:func:`retrieval_state` from (1, 1) converges to q* > 0)
-       to 1e-2 relative (1e-3 with ``return_existing``, which returns a load where R exists).
+    1. Bracket the existence switch: :func:`~hopfield_phases.theory.solvers.find_boundary` on
+       ``+1 / -1`` (R exists / not), geometric bracket expansion from [1, 2] upwards (to 1e6) or
+       from [0.5, 1] downwards (to 1e-8), Brent/bisection to 1e-2 relative (1e-3 with
+       ``return_existing``, which returns a load where R exists).  An unconverged solve raises
+       ConvergenceError; it is never taken for absence.
     2. Refine by the secant method on ``g(alpha) = gap |gap|``, ``gap = 1 - rho(J)``, the spectral
        gap of the RS map at the retrieval solution: at a saddle-node fold ``gap ~ sqrt(alpha -
        alpha_sp)``, so g is smooth and linear through the fold.  Steps that leave the branch are
-       replaced by bisection.  Tested against the NL value ``lambda_sp T^2``.
+       replaced by bisection.  Converged when a step is below ``rtol`` relative; after
+       ``max_secant`` steps without that, ConvergenceError.  Tested against the NL value ``lambda_sp T^2``.
+    Raises NoSolution when no retrieval state exists below alpha = 1e6; returns 0.0 when it exists
+    down to alpha = 1e-8.
     """
     beta, beta_t = 1.0 / T, 1.0 / T_teacher
 
     def state(alpha, guess=(1.0, 1.0)):
         lam, mu = alpha * beta**2, alpha * beta * beta_t
-        sol = retrieval_state(lam, mu, cov, guess=guess, max_iter=2000)
-        if sol is None or not sol.converged or sol.x[1] <= 1e-3:
+        sol = _retrieval_or_raise(lam, mu, cov, guess=guess, where=f"at alpha={alpha:.10g}, T={T}, T*={T_teacher}")
+        if sol is None:
             return None, None
         return sol, _spectral_gap(lam, mu, cov, sol)
 
-    def exists(alpha):
-        return state(alpha)[0] is not None
+    seen = {}
 
-    hi = 1.0
-    while not exists(hi):
-        hi *= 2.0
-        if hi > 1e6:
-            raise NoSolution("no retrieval state below alpha = 1e6")
-    lo = hi / 2.0
-    while exists(lo):
-        hi, lo = lo, lo / 2.0
-        if lo < 1e-8:
-            return 0.0
+    def cond(alpha):
+        e = state(alpha)[0] is not None
+        seen[alpha] = e
+        return 1.0 if e else -1.0
+
     coarse = 1e-3 if return_existing else 1e-2
-    while hi - lo > coarse * hi:
-        mid = 0.5 * (hi + lo)
-        if exists(mid):
-            hi = mid
-        else:
-            lo = mid
+    if cond(1.0) > 0:
+        try:
+            find_boundary(cond, 0.5, 1.0, expand=0.5, limit=1e-8, xtol=1e-300, rtol=0.25 * coarse)
+        except NoSolution:
+            return 0.0
+    else:
+        find_boundary(cond, 1.0, 2.0, expand=2.0, limit=1e6, xtol=1e-300, rtol=0.25 * coarse)
+    hi = min(a for a, e in seen.items() if e)
+    lo = max(a for a, e in seen.items() if not e and a < hi)
     if return_existing:
         return hi
     a1 = hi
     s1, g1 = state(a1)
     a0 = hi * (1.0 + 1e-2)
     s0, g0 = state(a0, guess=s1.x)
+    if s0 is None:
+        raise ConvergenceError(f"lR spinodal: retrieval lost at alpha={a0:.10g} above the bracket", None)
     g1, g0 = g1 * abs(g1), g0 * abs(g0)
-    for _ in range(60):
+    for _ in range(max_secant):
         if g1 == g0:
+            if abs(a1 - a0) <= 10 * rtol * a1:
+                return a1
             break
         a_new = a1 - g1 * (a1 - a0) / (g1 - g0)
         if not (lo < a_new < max(a1, a0)):
@@ -579,94 +901,105 @@ def _spinodal_alpha(p, T, T_teacher, cov, rtol=1e-9, return_existing=False):
         a0, g0 = a1, g1
         a1, s1, g1 = a_new, s_new, g_new * abs(g_new)
         if abs(a1 - a0) <= rtol * a1 or a1 - lo <= rtol * a1:
-            break
-    return a1
+            return a1
+    raise ConvergenceError(f"lR spinodal (p={p}, T={T}, T*={T_teacher}): secant not converged after "
+                           f"{max_secant} steps (last alpha={a1:.12g}, step {abs(a1 - a0):.3g}, "
+                           f"bracket [{lo:.12g}, {a1:.12g}])", None)
 
 
-def _nonretrieval_phi(p, lam, cov):
+def _nonretrieval_phi(p, lam, cov, competitor="1rsb"):
+    """Free entropy of the competitor (module docstring): RS paramagnet, or the 1RSB spin glass above
+    lambda_c with ``competitor="1rsb"``.  Raises ConvergenceError if the 1RSB search failed."""
     lam_c = nishimori_thresholds(p)[1]
-    if lam <= lam_c:
+    if competitor == "rs-paramagnet" or lam <= lam_c:
         return LN2 + 0.5 * lam * cov.value(1.0)
-    return one_step_rsb(p, lam, cov).phi
+    sgr = one_step_rsb(p, lam, cov)
+    if not sgr.converged:
+        raise ConvergenceError(f"1RSB spin glass at lambda={lam:.10g}: {sgr.message}", None)
+    return sgr.phi
 
 
-def _gR_alpha(p, T, T_teacher, cov):
+def _gR_alpha(p, T, T_teacher, cov, competitor="1rsb"):
     """gR line off the NL: Brent on ``D(alpha) = Phi_R - Phi_NR`` (doc Sec. 7), with ``D = -1``
     where no retrieval state exists.  D is negative below the spinodal and (for p >= 3) still
     negative just above it, so the only sign change is the gR line; if retrieval is already global
     where it appears (deep in the SG region at low T), Brent converges to the spinodal itself,
-    which is then the gR line."""
+    which is then the gR line.  The bracket is found by find_boundary's geometric expansion
+    (factor 1.5) from ``lambda_c min(T, T*)^2``, downwards to 1e-8 (returns 0.0 below) or upwards to
+    1e7 (NoSolution)."""
     beta, beta_t = 1.0 / T, 1.0 / T_teacher
 
     def D(alpha):
         lam, mu = alpha * beta**2, alpha * beta * beta_t
-        sol = retrieval_state(lam, mu, cov, max_iter=2000)
-        if sol is None or not sol.converged or sol.x[1] <= 1e-3:
+        sol = _retrieval_or_raise(lam, mu, cov, where=f"at alpha={alpha:.10g}, T={T}, T*={T_teacher}")
+        if sol is None:
             return -1.0
         q, qs = sol.x
-        return rs_free_entropy(lam, mu, q, qs, cov) - _nonretrieval_phi(p, lam, cov)
+        return _rs_free_entropy(lam, mu, q, qs, cov) - _nonretrieval_phi(p, lam, cov, competitor)
 
-    lo = hi = lam_guess = nishimori_thresholds(p)[1] * min(T, T_teacher) ** 2
-    if D(lam_guess) > 0:
-        while D(lo) > 0:
-            hi, lo = lo, lo / 1.5
-            if lo < 1e-8:
-                return 0.0
-    else:
-        while D(hi) <= 0:
-            lo, hi = hi, hi * 1.5
-            if hi > 1e7:
-                raise NoSolution("no gR boundary below alpha = 1e7")
-    return find_boundary(D, lo, hi)
+    a0 = nishimori_thresholds(p)[1] * min(T, T_teacher) ** 2
+    if D(a0) > 0:
+        try:
+            return find_boundary(D, a0 / 1.5, a0, expand=1.0 / 1.5, limit=1e-8)
+        except NoSolution:
+            return 0.0
+    return find_boundary(D, a0, 1.5 * a0, expand=1.5, limit=1e7)
 
 
-def _memorization_alpha(p, T):
+def _memorization_alpha(p, T, competitor="1rsb"):
     """eR (memorisation definition, doc Sec. 6): alpha below which the single-example memorisation
-    state is global on the NL-independent competitor set {P/SG, memorisation}; NaN if never."""
+    state is global on the NL-independent competitor set {P/SG, memorisation}; 0 if never, inf if
+    beyond alpha = 1e4 (bracket by find_boundary's geometric expansion from [1e-9, 0.5])."""
     cov = for_interaction(p, "distinct")
 
     def D(alpha):
         lam = alpha / T**2
-        mem = _memorization_state(p, alpha, T, lam)
-        if mem is None:
+        mem = _memorization(p, alpha, T, lam)
+        if mem.status == ABSENT:
             return -1.0
-        return mem["free_entropy"] - _nonretrieval_phi(p, lam, cov)
+        if not mem.converged:
+            raise ConvergenceError(f"memorisation state at alpha={alpha:.10g}, T={T}: {mem.message}", None)
+        return mem.free_entropy - _nonretrieval_phi(p, lam, cov, competitor)
 
     if D(1e-9) <= 0:
         return 0.0
-    hi = 0.5
-    while D(hi) > 0:
-        hi *= 2.0
-        if hi > 1e4:
-            return math.inf
-    return find_boundary(D, 1e-9, hi)
+    try:
+        return find_boundary(D, 1e-9, 0.5, expand=2.0, limit=1e4)
+    except NoSolution:
+        return math.inf
 
 
 def boundary(p, kind, T_teacher=None, temperatures=(1.5, 2.0, 3.0), eR_definition="teacher",
-             assume_misaligned=False):
+             assume_misaligned=False, *, competitor="1rsb", sg="1rsb-static", p_teacher=None):
     """Load alpha on a phase boundary, for each student temperature in ``temperatures`` (doc Sec. 7).
 
     ``kind``:
     * ``"lR"``: the retrieval spinodal (R appears; P <-> lR).  NL: ``lambda_sp T^2``; off the NL:
-      the minimum over q* of the branch alpha(q*).
-    * ``"gR"``: ``Phi_R = Phi_NR`` (competitor P for lambda <= lambda_c, else 1RSB SG).  NL:
-      ``lambda_c T^2``; off the NL: Brent on alpha.
-    * ``"SG"``: the P -> SG line ``alpha = lambda_c T^2`` (static 1RSB transition, independent of T*),
-      returned only where it exists as a phase boundary (``T < T*``), else NaN.
+      the smallest alpha where R exists (:func:`_spinodal_alpha`).
+    * ``"gR"``: ``Phi_R = Phi_NR``, the competitor as chosen by ``competitor`` ("1rsb": P for
+      lambda <= lambda_c, else 1RSB SG; "rs-paramagnet": P).  NL: ``lambda_c T^2``; off the NL:
+      Brent on alpha.
+    * ``"SG"``: the line where SG appears, independent of T*, returned only where it is a phase
+      boundary (``T < T*``), else NaN: ``sg="1rsb-static"``: ``alpha = lambda_c T^2`` (static 1RSB
+      transition); ``sg="rs-existence"``: ``alpha = lambda_RS T^2`` (an RS spin glass appears).
     * ``"eR"``: eR occupies ``alpha < alpha_eR(T)``.  With ``eR_definition="teacher"`` this is +inf
       where the teacher is aligned (T* < T*_c) and 0 elsewhere; with ``"memorization"`` the
       alpha at which the memorisation state stops being global (misaligned teacher, distinct).
 
-    NaN where the boundary does not exist (e.g. lR/gR inside the eR region of an aligned teacher).
-    ``T_teacher=None`` is the Nishimori line (T* = T at every temperature).
+    Contract for a number: NaN where the boundary does not exist (e.g. lR/gR inside the eR region
+    of an aligned teacher, or no retrieval below alpha = 1e6); ConvergenceError where a solve
+    did not converge.  ``T_teacher=None`` is the Nishimori line (T* = T at every temperature).
     ``assume_misaligned=True`` evaluates the misaligned-teacher theory even where the teacher is
     aligned (the theory depends on (lambda, mu) only, so ``alpha_gR(T, T*) = T*^2 f(T/T*)``; this is
     how the p = 10 vs p -> infinity comparison of doc Sec. 8 at T* = 1 is meant).
     """
     p = _check_p(p)
     v.choice("kind", kind, KINDS)
-    v.choice("eR_definition", eR_definition, ER_DEFINITIONS)
-    temps = np.atleast_1d(np.asarray(temperatures, dtype=float))
+    _check_options(competitor, sg, eR_definition, p, p_teacher)
+    temps = np.atleast_1d(np.asarray(temperatures, dtype=float)) if not isinstance(temperatures, (str, bytes)) \
+        else None
+    if temps is None or temps.ndim != 1 or temps.size == 0:
+        raise ValueError(f"temperatures must be a non-empty sequence of numbers > 0, got {temperatures!r}")
     for t in temps:
         v.positive("temperatures", t)
     if T_teacher is not None:
@@ -681,19 +1014,23 @@ def boundary(p, kind, T_teacher=None, temperatures=(1.5, 2.0, 3.0), eR_definitio
             if eR_definition == "teacher":
                 out[i] = math.inf if aligned else 0.0
             else:
-                out[i] = math.inf if aligned else _memorization_alpha(p, T)
+                out[i] = math.inf if aligned else _memorization_alpha(p, T, competitor)
             continue
         if aligned:
             continue
         if kind == "SG":
-            out[i] = lam_c * T**2 if T < Ts else np.nan
+            lam_sg = lam_c if sg == "1rsb-static" else rs_spin_glass_threshold(p)
+            out[i] = lam_sg * T**2 if T < Ts else np.nan
         elif T_teacher is None or abs(Ts - T) <= 1e-14 * T:
             out[i] = (lam_sp if kind == "lR" else lam_c) * T**2
         else:
-            if kind == "lR":
-                out[i] = _spinodal_alpha(p, T, Ts, cov)
-            else:
-                out[i] = _gR_alpha(p, T, Ts, cov)
+            try:
+                if kind == "lR":
+                    out[i] = _spinodal_alpha(p, T, Ts, cov)
+                else:
+                    out[i] = _gR_alpha(p, T, Ts, cov, competitor)
+            except NoSolution:
+                out[i] = np.nan
     return out
 
 
@@ -744,18 +1081,16 @@ def landscape(p, alpha, T, T_teacher=None, q_star=0.5, interaction="distinct"):
             if qs == 0.0:
                 qhat = 0.0
             else:
-                f = lambda x: G.expect_tanh(x, b) - qs  # noqa: E731
-                hi = 1.0
-                while f(hi) < 0:
-                    hi *= 2.0
-                qhat = optimize.brentq(f, 0.0, hi, xtol=1e-14, rtol=1e-14)
+                # E tanh(qhat + b z) increases from 0 to 1: geometric bracket expansion from [0, 1]
+                qhat = find_boundary(lambda x: G.expect_tanh(x, b) - qs, 0.0, 1.0, expand=2.0, limit=1e12,
+                                     xtol=1e-14, rtol=1e-14)
             q_new = G.expect_tanh2(qhat, b)
             if abs(q_new - q) < 1e-13:
                 q = q_new
                 break
             q = q_new
         else:
-            raise RuntimeError("landscape: q iteration did not converge")
+            raise ConvergenceError(f"landscape: q iteration did not converge at q*={qs}", None)
         b = math.sqrt(lam * cov.d1(q)) if q > 0 or cov.has_linear_term else 0.0
         out[i] = (0.5 * lam * (cov.value(1.0) - cov.value(q) - (1.0 - q) * cov.d1(q)) + mu * cov.value(qs)
                   - qhat * qs + G.expect_log2cosh(qhat, b))
@@ -767,9 +1102,14 @@ def landscape(p, alpha, T, T_teacher=None, q_star=0.5, interaction="distinct"):
 # ---------------------------------------------------------------------------------------------
 
 
-@dataclass
-class PhaseDiagram:
-    """Grid of labels and order parameters; arrays have shape ``(len(temperatures), len(alphas))``."""
+@dataclass(kw_only=True)
+class PhaseDiagram(ResultContract):
+    """Grid of labels and order parameters; arrays have shape ``(len(temperatures), len(alphas))``.
+
+    Contract: ``statuses`` holds each point's status; ``status`` is "unconverged" if any point is
+    (``message`` counts them), else "ok".  ``converged`` (read-only) is the boolean array
+    ``statuses != "unconverged"``.  The options used are recorded in ``competitor_definition``,
+    ``sg_definition`` and ``eR_definition``."""
 
     p: int
     alphas: np.ndarray
@@ -785,8 +1125,15 @@ class PhaseDiagram:
     replicon: np.ndarray
     rs_trusted: np.ndarray
     metastable_retrieval: np.ndarray
-    converged: np.ndarray
+    statuses: np.ndarray
     results: list = field(default_factory=list, repr=False)
+    eR_definition: str = "teacher"
+    competitor_definition: str = "1rsb"
+    sg_definition: str = "1rsb-static"
+
+    @property
+    def converged(self) -> np.ndarray:
+        return self.statuses != UNCONVERGED
 
     def rows(self):
         """Tidy rows (one per grid point) for CSV output."""
@@ -800,30 +1147,65 @@ class PhaseDiagram:
                             "entropy": self.entropy[i, j], "energy": self.energy[i, j],
                             "replicon": self.replicon[i, j], "rs_trusted": bool(self.rs_trusted[i, j]),
                             "metastable_retrieval": bool(self.metastable_retrieval[i, j]),
-                            "converged": bool(self.converged[i, j])})
+                            "converged": bool(self.converged[i, j]), "status": str(self.statuses[i, j])})
         return out
 
 
-def phase_diagram(p, alphas, temperatures, T_teacher=None, interaction="distinct", eR_definition="teacher"):
-    """:func:`solve` on the grid ``temperatures x alphas`` (doc Sec. 7).  ``T_teacher=None``: the NL."""
+def _check_grid(name, values):
+    if isinstance(values, (str, bytes)):
+        raise ValueError(f"{name} must be numbers, got {values!r}")
+    try:
+        arr = np.atleast_1d(np.asarray(values, dtype=float))
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be numbers, got {values!r}") from None
+    if arr.ndim != 1 or arr.size == 0 or not np.all(np.isfinite(arr)):
+        raise ValueError(f"{name} must be a non-empty 1-d sequence of finite numbers")
+    return arr
+
+
+def phase_diagram(p, alphas, temperatures, T_teacher=None, interaction="distinct", eR_definition="teacher", *,
+                  competitor="1rsb", sg="1rsb-static", p_teacher=None):
+    """:func:`solve` on the grid ``temperatures x alphas`` (doc Sec. 7), options as :func:`solve`.
+    ``T_teacher=None``: the NL.  Every grid point is validated before any solve."""
     p = _check_p(p)
-    alphas = np.atleast_1d(np.asarray(alphas, dtype=float))
-    temps = np.atleast_1d(np.asarray(temperatures, dtype=float))
+    alphas = _check_grid("alphas", alphas)
+    temps = _check_grid("temperatures", temperatures)
+    for a in alphas:
+        v.nonnegative("alphas", a)
+    for t in temps:
+        v.positive("temperatures", t)
+    if T_teacher is not None:
+        T_teacher = v.positive("T_teacher", T_teacher)
+    v.choice("interaction", interaction, INTERACTIONS)
+    _check_options(competitor, sg, eR_definition, p, p_teacher)
+    for t in temps:
+        _check_couplings(float(alphas.max()), float(t), float(t if T_teacher is None else T_teacher))
     shape = (temps.size, alphas.size)
     arrays = {k: np.full(shape, np.nan) for k in ("q", "q_star", "m", "free_entropy", "entropy", "energy", "replicon")}
     labels = np.empty(shape, dtype=object)
-    flags = {k: np.zeros(shape, dtype=bool) for k in ("rs_trusted", "metastable_retrieval", "converged")}
+    flags = {k: np.zeros(shape, dtype=bool) for k in ("rs_trusted", "metastable_retrieval")}
+    statuses = np.empty(shape, dtype=object)
     results = []
     for i, T in enumerate(temps):
         for j, a in enumerate(alphas):
-            r = solve(p, a, T, T_teacher, interaction, eR_definition)
+            r = solve(p, a, T, T_teacher, interaction, eR_definition, competitor=competitor, sg=sg,
+                      p_teacher=p_teacher)
             results.append(r)
             labels[i, j] = r.label
+            statuses[i, j] = r.status
             for k in arrays:
                 arrays[k][i, j] = getattr(r, k)
             for k in flags:
                 flags[k][i, j] = getattr(r, k)
-    return PhaseDiagram(p, alphas, temps, T_teacher, labels, **arrays, **flags, results=results)
+    n_bad = int(np.sum(statuses == UNCONVERGED))
+    return PhaseDiagram(p=p, alphas=alphas, temperatures=temps, T_teacher=T_teacher, labels=labels, **arrays,
+                        **flags, statuses=statuses, results=results, eR_definition=eR_definition,
+                        competitor_definition=competitor, sg_definition=sg,
+                        status=UNCONVERGED if n_bad else OK,
+                        message=f"{n_bad} of {statuses.size} points unconverged" if n_bad
+                        else f"all {statuses.size} points converged",
+                        iterations=int(sum(r.iterations for r in results)),
+                        residual=float(max((r.residual for r in results if np.isfinite(r.residual)), default=0.0)))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -845,28 +1227,53 @@ def kappa_c(p):
     return float(special.erfinv(q) / q ** (p - 1)), float(q)
 
 
-def zero_temperature(p, alpha, T_teacher):
+@dataclass(kw_only=True)
+class ZeroTemperatureResult(MappingAccess, ResultContract):
+    """T -> 0 retrieval solution (doc Sec. 9).  ``status`` "ok", or "absent" when
+    ``kappa < kappa_c`` (numbers NaN, ``exists`` False).  Dict-style access (``z["q_star"]``) is kept
+    for old callers."""
+
+    p: int
+    alpha: float
+    T_teacher: float
+    kappa: float
+    kappa_c: float
+    exists: bool
+    q_star: float
+    C: float
+    e0: float
+    s0: float
+
+
+def zero_temperature(p, alpha, T_teacher) -> ZeroTemperatureResult:
     """T -> 0 retrieval solution at fixed T* and alpha, misaligned teacher (doc Sec. 9):
 
     ``q* = erf(kappa q*^{p-1})``, ``kappa = beta* sqrt(alpha p/2)``;
     ``C = beta(1-q) = sqrt(2/(pi alpha p)) exp(-kappa^2 q*^{2p-2})``;
     ``e0 = -alpha beta* q*^p - alpha p C``;  ``s(T->0) = -alpha p (p-1) C^2/4``.
 
-    Returns a dict with q_star, C, e0, s0, kappa, kappa_c, exists (False and NaNs when
-    ``kappa < kappa_c``)."""
+    Returns a :class:`ZeroTemperatureResult` with q_star, C, e0, s0, kappa, kappa_c, exists
+    (status "absent", False and NaNs when ``kappa < kappa_c``)."""
     p = _check_p(p)
     alpha = v.positive("alpha", alpha)
     T_teacher = v.positive("T_teacher", T_teacher)
     kap = math.sqrt(alpha * p / 2.0) / T_teacher
-    kc, _ = kappa_c(p)
+    if not math.isfinite(kap) or kap > COUPLING_MAX:
+        raise ValueError(f"T_teacher must keep kappa = sqrt(alpha p/2)/T* <= {COUPLING_MAX:g}, got T*={T_teacher!r}")
+    kc, q_m = kappa_c(p)
     nan = float("nan")
-    out = {"kappa": kap, "kappa_c": kc, "exists": kap >= kc, "q_star": nan, "C": nan, "e0": nan, "s0": nan}
+    base = dict(p=p, alpha=alpha, T_teacher=T_teacher, kappa=kap, kappa_c=kc)
     if kap < kc:
-        return out
+        return ZeroTemperatureResult(**base, exists=False, q_star=nan, C=nan, e0=nan, s0=nan, status=ABSENT,
+                                     residual=nan, message=f"no T = 0 retrieval: kappa < kappa_c = {kc:.6g}")
     # the retrieval root is the largest root; at the minimiser q_m of erfinv(q)/q^{p-1},
     # erf(kappa q_m^{p-1}) >= q_m iff kappa >= kappa_c, and erf(kappa) < 1: bracket [q_m, 1]
-    _, q_m = kappa_c(p)
-    qs = float(optimize.brentq(lambda y: special.erf(kap * y ** (p - 1)) - y, q_m, 1.0, xtol=1e-16, rtol=1e-15))
+    qs, r = optimize.brentq(lambda y: special.erf(kap * y ** (p - 1)) - y, q_m, 1.0, xtol=1e-16, rtol=1e-15,
+                            full_output=True, disp=False)
+    qs = float(qs)
     C = math.sqrt(2.0 / (math.pi * alpha * p)) * math.exp(-(kap**2) * qs ** (2 * p - 2))
-    out.update(q_star=qs, C=C, e0=-alpha / T_teacher * qs**p - alpha * p * C, s0=-alpha * p * (p - 1) * C**2 / 4.0)
-    return out
+    return ZeroTemperatureResult(**base, exists=True, q_star=qs, C=C, e0=-alpha / T_teacher * qs**p - alpha * p * C,
+                                 s0=-alpha * p * (p - 1) * C**2 / 4.0, status=OK if r.converged else UNCONVERGED,
+                                 iterations=int(r.iterations),
+                                 residual=float(abs(special.erf(kap * qs ** (p - 1)) - qs)),
+                                 message="T = 0 retrieval" if r.converged else f"Brent: {r.flag}")
