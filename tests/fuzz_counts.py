@@ -143,14 +143,8 @@ def _big(v, limit=10**8) -> bool:
 
 
 def known_hang(spec: Spec, kwargs: dict) -> str | None:
-    """Calls that are not made because they hang or allocate many GB in code that ignores
-    SIGALRM (theory-side bugs owned by others); counted as timeouts.  Returns the reason."""
-    if spec.label.startswith("theory.teacher_student.teacher.") and _big(kwargs.get("p")):
-        return ("issue 14 item 6: no upper bound on p in theory.teacher_student.teacher "
-                "(distinct_index_polynomial(p=1e20) hangs; brentq sign errors)")
-    if spec.label == "theory.teacher_student.teacher.coupling_ratio" and _big(kwargs.get("N")):
-        return ("issue 14 item 4: teacher.coupling_ratio(4e9, 3, 2) has no memory/cost guard "
-                "(O(N) arrays, minutes)")
+    """Calls that would not be made because they hang (none are known now; kept as the hook
+    for reporting such cases as timeouts)."""
     return None
 
 

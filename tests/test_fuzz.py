@@ -2,9 +2,8 @@
 
 Every call must return a result or raise ValueError/TypeError whose message names a parameter,
 within a time bound.  The specs (valid values, hostile values) live in ``tests/fuzz_counts.py``,
-which also prints the outcome counts per module.  Cases that still fail because of theory-side
-bugs owned by other work items are collected and reported as xfail (strict=False), each keyed
-to its reproducer in issue 14; anything else fails the test.
+which also prints the outcome counts per module.  Known failures (none at present) would be
+listed in ``KNOWN`` keyed to a reproducer and reported as xfail; anything else fails the test.
 """
 
 import math
@@ -33,44 +32,9 @@ def _huge_p(kw):
     return isinstance(p, (int, float)) and not isinstance(p, bool) and math.isfinite(p) and p >= 10**9
 
 
-#: (function label, predicate(kwargs, outcome, exc), reason keyed to the issue-14 reproducer)
-KNOWN = [
-    ("theory.*",
-     lambda kw, o, e: o == "other" and isinstance(e, OverflowError),
-     "issue 14 item 6: OverflowError for 10**400 (theory-side validation)"),
-    ("theory.hopfield.phase_diagram",
-     lambda kw, o, e: o in ("unnamed", "other"),
-     "issue 14 item 6: hopfield.phase_diagram(n_list=-1) raises an unnamed TypeError"),
-    ("theory.snr.unstable_fraction_feature",
-     lambda kw, o, e: o in ("unnamed", "other", "timeout"),
-     "issue 14 item 5: unstable_fraction_feature cost grows as alpha/alpha_D*L (huge arrays or minutes)"),
-    ("theory.snr.unstable_fraction_example",
-     lambda kw, o, e: o in ("unnamed", "other", "timeout"),
-     "issue 14 item 5: snr cost grows as alpha/alpha_D"),
-    ("theory.teacher_student.nishimori_thresholds",
-     lambda kw, o, e: o == "other" and isinstance(e, ZeroDivisionError),
-     "issue 14 item 6: ts.nishimori_thresholds(10**9) ZeroDivisionError"),
-    ("theory.teacher_student.solve",
-     lambda kw, o, e: o in ("unnamed", "other"),
-     "issue 14 items 3/6: raw solver error (brentq sign / ZeroDivision) at tiny T_teacher, "
-     "ts.phase(3, 1.0, 1e-200)"),
-    ("theory.teacher_student.phase",
-     lambda kw, o, e: o in ("unnamed", "other"),
-     "issue 14 item 6: ts.phase(3, 1.0, 1e-200) ZeroDivisionError"),
-    ("theory.teacher_student.boundary",
-     lambda kw, o, e: o in ("unnamed", "other"),
-     "issue 14 items 3/6: raw solver errors reach ts.boundary"),
-    ("theory.teacher_student.teacher.*",
-     lambda kw, o, e: o in ("unnamed", "other", "timeout") and _huge_p(kw),
-     "issue 14 item 6: no upper bound on p in theory.teacher_student.teacher "
-     "(distinct_index_polynomial(p=1e20) hangs; brentq sign errors)"),
-    ("theory.teacher_student.teacher.coupling_ratio",
-     lambda kw, o, e: o in ("other", "unnamed"),
-     "issue 14 item 6: teacher.coupling_ratio(2, 3, 1.0) accepts N < p, then divides by zero"),
-    ("theory.teacher_student.teacher.distinct_index_polynomial",
-     lambda kw, o, e: o == "unnamed",
-     "issue 14 item 6: distinct_index_polynomial does not validate X (complex -> unnamed TypeError)"),
-]
+#: (function label, predicate(kwargs, outcome, exc), reason): known failures, reported as xfail.
+#: Empty: every issue-14 reproducer is fixed; a new entry must name its reproducer.
+KNOWN: list = []
 
 
 def _known(label, kw, outcome, exc):
@@ -127,41 +91,30 @@ def _named_error(f, name):
         f()
 
 
-@pytest.mark.xfail(strict=False, reason="issue 14 item 6 (theory side): ts.phase(3, 1.0, 1e-200) "
-                   "ZeroDivisionError")
 def test_reproducer_phase_tiny_temperature():
     from hopfield_phases.theory import teacher_student as ts
 
-    try:
-        ts.phase(3, 1.0, 1e-200)
-    except ValueError as e:
-        assert "T" in str(e)
+    _named_error(lambda: ts.phase(3, 1.0, 1e-200), "T")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 14 item 6 (theory side): ts.nishimori_thresholds(10**9)")
 def test_reproducer_nishimori_huge_p():
     from hopfield_phases.theory import teacher_student as ts
 
     _named_error(lambda: ts.nishimori_thresholds(10**9), "p")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 14 item 6 (theory side, helper w2): "
-                   "teacher.coupling_ratio(2, 3, 1.0) accepts N < p")
 def test_reproducer_coupling_ratio_N_below_p():
     from hopfield_phases.theory.teacher_student import teacher
 
     _named_error(lambda: teacher.coupling_ratio(2, 3, 1.0), "N")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 14 item 6 (theory side): bool/str coerced, "
-                   "hopfield.solve(alpha=False, T='0.5')")
 def test_reproducer_hopfield_coercion():
     from hopfield_phases.theory import hopfield
 
     _named_error(lambda: hopfield.solve(alpha=False, T="0.5"), "alpha|T")
 
 
-@pytest.mark.xfail(strict=False, reason="issue 14 item 6 (theory side): hopfield.phase_diagram(n_list=-1)")
 def test_reproducer_phase_diagram_n_list():
     from hopfield_phases.theory import hopfield
 

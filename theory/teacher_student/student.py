@@ -227,7 +227,7 @@ def _check_rs_args(lam, mu, q, qs, cov):
 
 def _couplings(alpha, T, T_teacher):
     """``(lambda, mu) = (alpha/T^2, alpha/(T T*))`` (doc Sec. 1)."""
-    return alpha / T**2, alpha / (T * T_teacher)
+    return alpha / (T * T), alpha / (T * T_teacher)  # T*T: inf, not OverflowError, for huge T
 
 
 # ---------------------------------------------------------------------------------------------
@@ -620,7 +620,7 @@ def memorization_state(p, alpha, T, *, max_iter=3000) -> MemorizationResult:
     T = v.positive("T", T)
     _check_couplings(alpha, T, T)
     max_iter = v.integer("max_iter", max_iter, minimum=1)
-    return _memorization(p, alpha, T, alpha / T**2, max_iter=max_iter)
+    return _memorization(p, alpha, T, alpha / (T * T), max_iter=max_iter)
 
 
 def solve(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="teacher", *,
@@ -953,7 +953,7 @@ def _memorization_alpha(p, T, competitor="1rsb"):
     cov = for_interaction(p, "distinct")
 
     def D(alpha):
-        lam = alpha / T**2
+        lam = alpha / (T * T)
         mem = _memorization(p, alpha, T, lam)
         if mem.status == ABSENT:
             return -1.0
@@ -996,8 +996,11 @@ def boundary(p, kind, T_teacher=None, temperatures=(1.5, 2.0, 3.0), eR_definitio
     p = _check_p(p)
     v.choice("kind", kind, KINDS)
     _check_options(competitor, sg, eR_definition, p, p_teacher)
-    temps = np.atleast_1d(np.asarray(temperatures, dtype=float)) if not isinstance(temperatures, (str, bytes)) \
-        else None
+    try:
+        temps = np.atleast_1d(np.asarray(temperatures, dtype=float)) \
+            if not isinstance(temperatures, (str, bytes)) else None
+    except (TypeError, ValueError, OverflowError):
+        temps = None
     if temps is None or temps.ndim != 1 or temps.size == 0:
         raise ValueError(f"temperatures must be a non-empty sequence of numbers > 0, got {temperatures!r}")
     for t in temps:
@@ -1020,9 +1023,9 @@ def boundary(p, kind, T_teacher=None, temperatures=(1.5, 2.0, 3.0), eR_definitio
             continue
         if kind == "SG":
             lam_sg = lam_c if sg == "1rsb-static" else rs_spin_glass_threshold(p)
-            out[i] = lam_sg * T**2 if T < Ts else np.nan
+            out[i] = lam_sg * T * T if T < Ts else np.nan
         elif T_teacher is None or abs(Ts - T) <= 1e-14 * T:
-            out[i] = (lam_sp if kind == "lR" else lam_c) * T**2
+            out[i] = (lam_sp if kind == "lR" else lam_c) * T * T
         else:
             try:
                 if kind == "lR":

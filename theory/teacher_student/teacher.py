@@ -318,7 +318,12 @@ def distinct_index_polynomial(p, X, N):
     """
     p = v.integer("p", p, minimum=1, maximum=POLY_P_MAX)
     N = v.integer("N", N, minimum=1)
-    X = np.asarray(X, dtype=float)
+    try:
+        X = np.asarray(X, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ValueError(f"X must be a real number or array of reals, got {X!r}") from None
+    if not np.all(np.isfinite(X)) or np.any(np.abs(X) > N):
+        raise ValueError(f"X must be finite with |X| <= N = {N} (X is a sum of N spins +-1)")
     if p > N:
         return np.zeros_like(X)
     e = [np.ones_like(X)]
