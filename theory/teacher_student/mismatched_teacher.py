@@ -69,7 +69,7 @@ from .student import nishimori_thresholds, retrieval_state, rs_entropy, rs_free_
 __all__ = ["MismatchedResult", "MismatchedPhaseDiagram", "REGIMES", "COMPETITORS", "mismatched_solve",
            "mismatched_phase", "mismatched_boundary", "mismatched_phase_diagram", "eR_gR_line",
            "couplings", "eta_of_teacher", "large_noise_teacher_temperature", "effective_coupling",
-           "n_examples"]
+           "n_examples", "retrieval_overlap"]
 
 LN2 = math.log(2.0)
 REGIMES = ("finite-noise", "large-noise")
@@ -381,3 +381,17 @@ def mismatched_phase_diagram(p, alphas, temperatures, *, p_teacher=2, regime="fi
     return MismatchedPhaseDiagram(p, regime, eta if eta else float("nan"), competitor, al, Ts, labels, qs, m, s,
                                   conv, res)
 
+
+
+def retrieval_overlap(p, alpha, T, *, regime="large-noise", eta=None, signal_ratio=1.0):
+    """q* of the RS retrieval branch reached from (q, q*) = (1, 1) (the paper's "local" overlap of
+    its Fig. 7), NaN where it does not exist.  ``signal_ratio`` multiplies the teacher signal mu:
+    the finite-N corrections of doc Sec. 12 (e.g. ``beta*_eff T`` realised by a sample in the
+    large-noise regime, :func:`effective_coupling`)."""
+    p, regime, eta, _ = _check(p, 2, regime, eta)
+    alpha = v.positive("alpha", alpha)
+    T = v.positive("T", T)
+    r = v.positive("signal_ratio", signal_ratio)
+    lam, mu, _ = couplings(alpha, T, regime, eta)
+    R = _state(lam, r * mu, distinct(p))
+    return float("nan") if R is None else R["x"]
