@@ -119,7 +119,6 @@ def sweep_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
         for key, val in r.items():
             cols.setdefault(key, []).append(val)
     out = {k: json.dumps(v, separators=(",", ":")) for k, v in cols.items()
-           if k not in ("M", "m_k", "chains")}
-    out.update(eps=json.dumps(eps_values, separators=(",", ":")), M=int(M), m_k=float(cols["m_k"][0]),
-               chains=int(params.get("chains", 1)))
+           if k not in ("M", "m_k", "chains")}  # chains is a parameter column
+    out.update(eps=json.dumps(eps_values, separators=(",", ":")), M=int(M), m_k=float(cols["m_k"][0]))
     return out
