@@ -53,7 +53,7 @@ def run(p, N, alpha, eps, *, attack="typical", T_teacher=DEFAULT_T_TEACHER, chai
     """``chains`` zero-temperature descents from independent adversarial starts on one data set.
 
     Returns a flat dict: mean/std over chains of the final q* and m_k, the start's q*_0 and m_0
-    (means), the attacking example's overlap m_k(0) = xi*.sigma^k/N, M, the largest sweep count and
+    (means), the fraction of chains ending with q* > 1/2, the attacking example's overlap m_k(0) = xi*.sigma^k/N, M, the largest sweep count and
     whether every chain stopped at a local minimum."""
     p = mm._check_even_p(p)
     N = int(N)
@@ -92,7 +92,7 @@ def run(p, N, alpha, eps, *, attack="typical", T_teacher=DEFAULT_T_TEACHER, chai
     q_fin, m_fin = np.array(q_fin), np.array(m_fin)
     return dict(q_star=float(q_fin.mean()), q_star_std=float(q_fin.std()), m_attack=float(m_fin.mean()),
                 m_attack_std=float(m_fin.std()), q_star_start=float(np.mean(q0)), m_start=float(np.mean(m0)),
-                m_k=float(K[k]) / N, M=int(M), sweeps=int(max(sweeps)), local_minimum=bool(local_min),
+                retrieved_fraction=float(np.mean(q_fin > 0.5)), m_k=float(K[k]) / N, M=int(M), sweeps=int(max(sweeps)), local_minimum=bool(local_min),
                 chains=chains)
 
 
