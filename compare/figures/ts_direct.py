@@ -14,7 +14,7 @@ algorithm re-run on the same grid (``compare.figures._paper_code``: 100 undamped
 on 401 points; differences come from its unconverged iterations near the spinodal, Known defect 1).
 
 Pure theory: no simulation.  ``NAME.csv`` holds the grid (``series=grid``) and the lines.
-Grid (alpha x T): tiny 8 x 8, quick 40 x 40, paper 201 x 200 (the paper plots 401 x 400; its
+Grid (alpha x T): tiny 6 x 6, quick 40 x 40, paper 201 x 200 (the paper plots 401 x 400; its
 notebook default is 101 x 100).
 """
 
@@ -30,8 +30,8 @@ from . import Figure, FigureOutput
 from ._common import styled
 
 NAME = "ts-direct"
-GRID = {"tiny": (8, 8), "quick": (40, 40), "paper": (201, 200)}
-NBOUND = {"tiny": 3, "quick": 16, "paper": 40}
+GRID = {"tiny": (6, 6), "quick": (40, 40), "paper": (201, 200)}
+NBOUND = {"tiny": 2, "quick": 16, "paper": 40}
 ALPHA_MAX, T_MAX = 2.0, 4.0
 COLORS = {"P": "#e6e6e6", "lR": "#fff2a8", "gR": "#b9e4b0", "SG": "#f4b6b6"}
 ORDER = ["P", "lR", "gR", "SG"]

@@ -133,8 +133,10 @@ def draw(rows, params=None):
         ax.set_ylabel(r"attack weight $\varepsilon$")
         ax.set_title(f"({'a' if att == 'typical' else 'b'}) {att} example, $N={N}$, $T=0$", fontsize=9)
         ax.legend(fontsize=6, loc="lower right")
+    fig.subplots_adjust(left=0.07, right=0.86, wspace=0.3, bottom=0.14)
     if mesh is not None:
-        fig.colorbar(mesh, ax=list(axes), label=r"final $|q^*|$ (mean over chains)")
+        cax = fig.add_axes([0.88, 0.14, 0.015, 0.74])
+        fig.colorbar(mesh, cax=cax, label=r"final $|q^*|$ (mean over chains)")
     return fig
 
 

@@ -18,7 +18,7 @@ with its reference defect and with the reference fixed; the counts of differing 
 labels with the paper's RS-P competitor) are in the sidecar JSON and the summary, the per-cell
 labels in the CSV (``paper_code_label``, ``paper_code_fixed_label``).
 
-Pure theory.  Grid (alpha x T): tiny 8 x 8, quick 30 x 30, paper 101 x 100 (the notebook default;
+Pure theory.  Grid (alpha x T): tiny 6 x 6, quick 30 x 30, paper 101 x 100 (the notebook default;
 the paper plots 401 x 400).
 """
 
@@ -34,8 +34,8 @@ from . import Figure, FigureOutput
 from ._common import styled
 
 NAME = "ts-mismatched"
-GRID = {"tiny": (8, 8), "quick": (30, 30), "paper": (101, 100)}
-NBOUND = {"tiny": 3, "quick": 8, "paper": 30}
+GRID = {"tiny": (6, 6), "quick": (30, 30), "paper": (101, 100)}
+NBOUND = {"tiny": 2, "quick": 8, "paper": 30}
 ALPHA_MAX, T_MAX = 2.0, 4.0
 COLORS = {"P": "#e6e6e6", "lR": "#fff2a8", "gR": "#b9e4b0", "eR": "#a9cdf0", "SG": "#f4b6b6"}
 ORDER = ["P", "lR", "gR", "eR", "SG"]
