@@ -15,8 +15,9 @@ Simulation (``montecarlo.mismatched_teacher.sweep_task``): exact p* = 2 teacher 
 ``M = alpha N^3/24``, planted start (xi = xi*, as the paper), single-spin Metropolis with the
 distinct-index student; q* averaged over the last 2/3 of the sweeps; error of the mean from
 tau_int (and the spread over samples when there are several); first/second-half means of the
-measured window are kept as an equilibration check.  Sizes: tiny N = 32; quick N = 128, 8
-temperatures, 300 sweeps; paper N = 256 (the paper's), 20 temperatures, 1000 sweeps.
+measured window are kept as an equilibration check.  Sizes: tiny N = 32; quick N = 128, 10
+temperatures in [0.4, 2.2] (where the branches end), 300 sweeps; paper N = 256 (the paper's), its 20
+temperatures in [0.4, 4.2], 600 sweeps (the paper: 100 chains of ~2560 sweeps).
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ P_STUDENT = 4
 ALPHAS = (0.5, 1.0, 1.5)
 SIZES = {
     "tiny": dict(N=32, alphas=(0.5, 1.5), temps=(0.6, 1.4), sweeps=40, samples=1),
-    "quick": dict(N=128, alphas=ALPHAS, temps=tuple(np.round(np.linspace(0.4, 4.2, 8), 6)), sweeps=300, samples=1),
-    "paper": dict(N=256, alphas=ALPHAS, temps=tuple(np.round(np.linspace(0.4, 4.2, 20), 6)), sweeps=1000,
+    "quick": dict(N=128, alphas=ALPHAS, temps=tuple(np.round(np.linspace(0.4, 2.2, 10), 6)), sweeps=300, samples=1),
+    "paper": dict(N=256, alphas=ALPHAS, temps=tuple(np.round(np.linspace(0.4, 4.2, 20), 6)), sweeps=600,
                   samples=1),
 }
 
