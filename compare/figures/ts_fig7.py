@@ -115,7 +115,7 @@ def draw(rows, params=None):
         col = f"C{i}"
         for series, ls in (("N=inf", "-"), ("r_N", "--")):
             x, y, _ = C.series(rows, panel="q", series=series, kind="theory", alpha=a)
-            ax.plot(x, y, color=col, ls=ls, lw=1.2, label=rf"RS $\alpha={a:g}$" + (" ($N=\infty$)" if series == "N=inf"
+            ax.plot(x, y, color=col, ls=ls, lw=1.2, label=rf"RS $\alpha={a:g}$" + (r" ($N=\infty$)" if series == "N=inf"
                                                                              else rf" ($r_N$, $N={N}$)"))
         x, y, e = C.series(rows, panel="q", series="mc", kind="simulation", alpha=a)
         ax.errorbar(x, y, yerr=np.nan_to_num(e), color=col, marker="o", ms=3, ls="none", capsize=2)
