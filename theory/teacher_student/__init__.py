@@ -18,3 +18,8 @@ from .student import __all__ as _student_all
 
 __all__ = list(_student_all) + ["teacher", "student", "covariance", "spin_glass",
                                 "example_retrieval", "pprime"]
+from . import adversarial, direct, mismatched_teacher  # noqa: F401,E402  (issue 10: direct model, p* != p, T = 0 attack)
+from .direct import direct_phase, direct_phase_diagram, direct_solve, direct_boundary  # noqa: F401,E402
+from .mismatched_teacher import (mismatched_phase, mismatched_solve, mismatched_boundary,  # noqa: F401,E402
+                                 mismatched_phase_diagram)
+from .adversarial import adversarial_threshold  # noqa: F401,E402
