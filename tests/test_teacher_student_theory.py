@@ -479,10 +479,12 @@ def test_eR_from_the_teacher_needs_the_same_order():
     assert ts.teacher_gives_eR(4, 1.0) and ts.teacher_gives_eR(4, 1.0, p_teacher=4)
     assert not ts.teacher_gives_eR(4, 1.0, p_teacher=2)
     assert not ts.teacher_gives_eR(4, 1.46)
-    with pytest.raises(ValueError, match="^p_teacher"):
+    # a p* = 2 teacher goes to the mismatched-teacher theory, whose noise is eta, not T*
+    with pytest.raises(ValueError, match="^T_teacher"):
         ts.solve(4, 1.0, 1.0, 1.0, p_teacher=2)
-    with pytest.raises(ValueError, match="^p_teacher"):
+    with pytest.raises(ValueError, match="^T_teacher"):
         ts.phase(4, 1.0, 1.0, 1.0, p_teacher=2)
+    assert ts.solve(4, 1.0, 1.0, p_teacher=2, eta=0.5).label != "eR"  # alpha = 1 < 1/eta = 2
 
 
 @pytest.mark.parametrize("call,name", [

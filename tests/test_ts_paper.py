@@ -264,3 +264,24 @@ def test_direct_conventions_differ_only_where_expected():
         d.direct_phase(3, 1.0, 1.0, competitor="rs")
     with pytest.raises(ValueError, match="sg"):
         d.direct_phase(3, 1.0, 1.0, sg="x")
+
+
+# ----------------------------------------------------------------- the public ts.* entry points
+def test_ts_functions_dispatch_to_the_mismatched_teacher():
+    """ts.phase/solve/boundary/phase_diagram with p_teacher != p are the p* = 2 theory (issue 10 API)."""
+    from hopfield_phases.theory import teacher_student as ts
+
+    for regime, kw in (("finite-noise", dict(eta=1.0)), ("large-noise", {})):
+        for alpha, T in ((0.3, 0.5), (2.0, 0.5), (2.0, 2.5)):
+            assert ts.phase(4, alpha, T, p_teacher=2, regime=regime, **kw) == \
+                ts.mismatched_phase(4, alpha, T, p_teacher=2, regime=regime, **kw)
+    # analytic eR/gR lines: alpha = 1/eta (finite noise), alpha = T (large noise)
+    assert ts.boundary(4, "eR", temperatures=[0.5], p_teacher=2, eta=2.0)[0] == pytest.approx(0.5, abs=1e-6)
+    assert ts.boundary(4, "eR", temperatures=[0.4], p_teacher=2, regime="large-noise")[0] == \
+        pytest.approx(0.4, abs=1e-6)
+    d = ts.phase_diagram(4, [0.3, 2.0], [0.5], p_teacher=2, regime="large-noise")
+    assert d.labels.shape == (1, 2)
+    with pytest.raises(ValueError, match="regime"):
+        ts.phase(3, 1.0, 1.0, regime="large-noise")
+    with pytest.raises(ValueError, match="T_teacher"):
+        ts.phase(4, 1.0, 1.0, 2.0, p_teacher=2)

@@ -192,6 +192,28 @@ def _check_options(competitor, sg, eR_definition, p, p_teacher):
     return p_teacher
 
 
+def _wants_mismatched(p, p_teacher, T_teacher, interaction, regime, eta) -> bool:
+    """Whether a call is for a teacher of another order (p* != p: :mod:`.mismatched_teacher`).
+
+    ``regime`` and ``eta`` belong to that case only; there ``T_teacher`` is replaced by ``eta``
+    (finite noise) or drops out (large noise), and only the distinct-index student exists."""
+    if p_teacher is None or v.integer("p_teacher", p_teacher, minimum=2) == v.integer("p", p, minimum=2):
+        if regime is not None or eta is not None:
+            raise ValueError("regime and eta apply only to a teacher of another order (p_teacher != p)")
+        return False
+    if T_teacher is not None:
+        raise ValueError("T_teacher must be None for p_teacher != p: the teacher's noise is set by "
+                         "regime ('finite-noise': eta; 'large-noise': c = alpha/T^2)")
+    if interaction != "distinct":
+        raise ValueError("interaction must be 'distinct' for p_teacher != p")
+    return True
+
+
+def _mismatched_kwargs(p_teacher, regime, eta, competitor):
+    return dict(p_teacher=p_teacher, regime="finite-noise" if regime is None else regime, eta=eta,
+                competitor=competitor)
+
+
 def teacher_gives_eR(p, T_teacher, p_teacher=None) -> bool:
     """True when eR follows from the teacher alone (doc Sec. 6, 7 step 1): the teacher has the
     student's order (``p_teacher`` None or p) and is aligned, ``T* < T*_c(p)``.  A teacher of another
@@ -624,7 +646,7 @@ def memorization_state(p, alpha, T, *, max_iter=3000) -> MemorizationResult:
 
 
 def solve(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="teacher", *,
-          competitor="1rsb", sg="1rsb-static", p_teacher=None) -> TSResult:
+          competitor="1rsb", sg="1rsb-static", p_teacher=None, regime=None, eta=None) -> TSResult:
     """Phase and RS/1RSB thermodynamics of the student at one point (doc Sec. 7 algorithm).
 
     Parameters
@@ -644,13 +666,20 @@ def solve(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="te
         Which definition of eR labels the point (module docstring; doc Sec. 14 item 2).
     competitor : "1rsb" (default) or "rs-paramagnet"  (keyword-only; module docstring)
     sg : "1rsb-static" (default) or "rs-existence"  (keyword-only; module docstring)
-    p_teacher : int or None  (keyword-only)
-        The teacher's order; must equal p here (None: p).  eR from the teacher needs a teacher
-        of the student's order (:func:`teacher_gives_eR`).
+    p_teacher, regime, eta : keyword-only
+        The teacher's order (None: p).  eR from the teacher needs a teacher of the student's
+        order (:func:`teacher_gives_eR`).  ``p_teacher != p`` (e.g. 2 with p = 4) dispatches to
+        :func:`.mismatched_teacher.mismatched_solve` (the paper's p* = 2 teacher) in the scaling
+        ``regime`` "finite-noise" (default; ``eta`` replaces ``T_teacher``, which must be None)
+        or "large-noise" (c = c_s = alpha/T^2); ``sg`` and ``eR_definition`` do not apply there.
 
     Returns a :class:`TSResult`; ``status`` is "unconverged" (with a message naming the solve)
     if any saddle point the label relies on did not converge.  Never raises for that.
     """
+    if _wants_mismatched(p, p_teacher, T_teacher, interaction, regime, eta):
+        from .mismatched_teacher import mismatched_solve
+
+        return mismatched_solve(p, alpha, T, **_mismatched_kwargs(p_teacher, regime, eta, competitor))
     p, alpha, T, T_teacher, interaction = _check_point(p, alpha, T, T_teacher, interaction)
     _check_options(competitor, sg, eR_definition, p, p_teacher)
     cov = for_interaction(p, interaction)
@@ -775,14 +804,14 @@ def solve(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="te
 
 
 def phase(p, alpha, T, T_teacher=None, interaction="distinct", eR_definition="teacher", *,
-          competitor="1rsb", sg="1rsb-static", p_teacher=None) -> str:
+          competitor="1rsb", sg="1rsb-static", p_teacher=None, regime=None, eta=None) -> str:
     """Phase label of a point, one of ``"P", "lR", "gR", "eR", "SG"`` (doc Sec. 7); options as
     :func:`solve`.  The label never hides a failed solve: when it rests on an unconverged saddle
     point, :class:`~hopfield_phases.theory.solvers.ConvergenceError` is raised with the full
     :class:`TSResult` (label and status) as ``.result``; use :func:`solve` to get the result
     without raising."""
     r = solve(p, alpha, T, T_teacher, interaction, eR_definition, competitor=competitor, sg=sg,
-              p_teacher=p_teacher)
+              p_teacher=p_teacher, regime=regime, eta=eta)
     if r.status == UNCONVERGED:
         raise ConvergenceError(f"phase at (p={r.p}, alpha={r.alpha}, T={r.T}, T*={r.T_teacher}) "
                                f"is {r.label!r} but rests on an unconverged solve: {r.message}", r)
@@ -970,7 +999,8 @@ def _memorization_alpha(p, T, competitor="1rsb"):
 
 
 def boundary(p, kind, T_teacher=None, temperatures=(1.5, 2.0, 3.0), eR_definition="teacher",
-             assume_misaligned=False, *, competitor="1rsb", sg="1rsb-static", p_teacher=None):
+             assume_misaligned=False, *, competitor="1rsb", sg="1rsb-static", p_teacher=None,
+             regime=None, eta=None):
     """Load alpha on a phase boundary, for each student temperature in ``temperatures`` (doc Sec. 7).
 
     ``kind``:
@@ -993,6 +1023,11 @@ def boundary(p, kind, T_teacher=None, temperatures=(1.5, 2.0, 3.0), eR_definitio
     aligned (the theory depends on (lambda, mu) only, so ``alpha_gR(T, T*) = T*^2 f(T/T*)``; this is
     how the p = 10 vs p -> infinity comparison of doc Sec. 8 at T* = 1 is meant).
     """
+    if _wants_mismatched(p, p_teacher, T_teacher, "distinct", regime, eta):
+        from .mismatched_teacher import mismatched_boundary
+
+        return mismatched_boundary(p, kind, temperatures,
+                                   **_mismatched_kwargs(p_teacher, regime, eta, competitor))
     p = _check_p(p)
     v.choice("kind", kind, KINDS)
     _check_options(competitor, sg, eR_definition, p, p_teacher)
@@ -1167,9 +1202,14 @@ def _check_grid(name, values):
 
 
 def phase_diagram(p, alphas, temperatures, T_teacher=None, interaction="distinct", eR_definition="teacher", *,
-                  competitor="1rsb", sg="1rsb-static", p_teacher=None):
+                  competitor="1rsb", sg="1rsb-static", p_teacher=None, regime=None, eta=None):
     """:func:`solve` on the grid ``temperatures x alphas`` (doc Sec. 7), options as :func:`solve`.
     ``T_teacher=None``: the NL.  Every grid point is validated before any solve."""
+    if _wants_mismatched(p, p_teacher, T_teacher, interaction, regime, eta):
+        from .mismatched_teacher import mismatched_phase_diagram
+
+        return mismatched_phase_diagram(p, alphas, temperatures,
+                                        **_mismatched_kwargs(p_teacher, regime, eta, competitor))
     p = _check_p(p)
     alphas = _check_grid("alphas", alphas)
     temps = _check_grid("temperatures", temperatures)
