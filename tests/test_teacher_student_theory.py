@@ -484,7 +484,8 @@ def test_eR_from_the_teacher_needs_the_same_order():
         ts.solve(4, 1.0, 1.0, 1.0, p_teacher=2)
     with pytest.raises(ValueError, match="^T_teacher"):
         ts.phase(4, 1.0, 1.0, 1.0, p_teacher=2)
-    assert ts.solve(4, 1.0, 1.0, p_teacher=2, eta=0.5).label != "eR"  # alpha = 1 < 1/eta = 2
+    assert ts.solve(4, 1.0, 1.0, p_teacher=2, eta=0.5).label == "eR"  # alpha = 1 < 1/eta = 2
+    assert ts.solve(4, 3.0, 1.0, p_teacher=2, eta=0.5).label != "eR"  # alpha = 3 > 1/eta
 
 
 @pytest.mark.parametrize("call,name", [
