@@ -20,6 +20,8 @@ import sys
 
 from hopfield_phases._core.ranges import RANGE_HELP, parse_range
 
+from .output import add_sweep_arguments, check_sweep_arguments
+
 
 def _L_list(text):
     out = []
@@ -39,6 +41,7 @@ def _L_list(text):
 def _simulate(args) -> int:
     from hopfield_phases.montecarlo.rfhm_degree import degree_sweep
 
+    check_sweep_arguments(args)
     grid = []
     for N in parse_range(args.N, "--N", int):
         for aD in parse_range(args.alpha_D, "--alpha-D", positive=True):
@@ -102,12 +105,12 @@ def register(groups) -> None:
                    help="also relax K fresh test examples (default 0)")
     p.add_argument("--L-test", dest="L_test", type=int, default=3, help="features per test example (default 3)")
     p.add_argument("--samples", type=int, default=4, help="networks per grid point (default 4)")
-    p.add_argument("--out", required=True, help="output CSV (sidecar OUT.json); resumed if it exists")
+    p.add_argument("--out", required=True, metavar="FILE.csv",
+                   help="output table: a CSV file (JSON provenance sidecar FILE.json beside it); "
+                        "rerunning the same command resumes it")
     p.add_argument("--tie", choices=("reference", "sign"), default="reference", help="tie rule (default reference)")
     p.add_argument("--max-sweeps", dest="max_sweeps", type=int, default=500, help="sweep cap (default 500)")
-    p.add_argument("--workers", type=int, default=None, help="worker processes (default: all cores)")
-    p.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    add_sweep_arguments(p, executor=False)
     p.set_defaults(func=_simulate)
 
     t = groups.theory.add_parser(

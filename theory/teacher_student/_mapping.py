@@ -13,8 +13,12 @@ from dataclasses import fields
 class MappingAccess:
     """Mixin for a dataclass: read-only mapping view of its fields."""
 
+    #: read-only properties that were keys of the old dicts (e.g. ``converged``)
+    _LEGACY_KEYS = ("converged",)
+
     def keys(self):
-        return [f.name for f in fields(self)]
+        names = [f.name for f in fields(self)]
+        return names + [k for k in self._LEGACY_KEYS if k not in names and hasattr(type(self), k)]
 
     def items(self):
         return [(k, getattr(self, k)) for k in self.keys()]
