@@ -140,7 +140,9 @@ def register(groups) -> None:
         ),
     )
     s.add_argument("csv", nargs="+", help="CSV files of simulate rfhm-degree")
-    s.add_argument("--out", default=None, help="write the table here (CSV + JSON sidecar) instead of stdout")
+    s.add_argument("--out", default=None, metavar="FILE.csv",
+                   help="output table: a CSV file (JSON provenance sidecar FILE.json beside it); "
+                        "default: print to stdout")
     s.add_argument("--per-degree", dest="per_degree", default=None,
                    help="with --out: also write P(retrieved | n) per (L, alpha_D, N, alpha, n) here")
     s.add_argument("--n-boot", dest="n_boot", type=int, default=1000, help="bootstrap replicas (default 1000)")
