@@ -1,6 +1,6 @@
 """Finite-size scaling of the degree-resolved RFHM experiment against the sparse theory.
 
-Physics: ``../shared/docs/rfhm_sparse_theory.md`` Secs. 2 and 6 (the "doc").  Input: CSV rows
+Physics: ``docs/theory/rfhm_sparse_theory.md`` Secs. 2 and 6 (the "doc").  Input: CSV rows
 of :func:`montecarlo.rfhm_degree.degree_task` (``hopfield-phases simulate rfhm-degree``), one
 row per (N, alpha, alpha_D, L, sample) with the degrees and final overlaps of K start features.
 

@@ -1,6 +1,6 @@
 """Degree-resolved RFHM experiment: final feature overlap against the feature's degree.
 
-Physics: ``../shared/docs/rfhm_sparse_theory.md`` Secs. 1 and 6 (the "doc").  In the sparse
+Physics: ``docs/theory/rfhm_sparse_theory.md`` Secs. 1 and 6 (the "doc").  In the sparse
 RFHM a feature k appears in ``n_k`` train examples (its *degree*, ~Poisson(alpha L/alpha_D));
 the degree-resolved theory predicts retrieval iff ``n_k >= n_c(alpha)``.  This experiment
 records, for many start features per network, the degree and the final overlap, so the theory

@@ -4,7 +4,7 @@ Every replica-symmetric saddle point in this toolkit is a set of Gaussian averag
 ``tanh``, ``tanh^2``, ``ln 2cosh``, ``sech^2`` or ``sech^4`` of a field ``h = a + b z``.
 At low temperature the field is multiplied by beta, so ``b`` is large and the integrand has a
 kink or a step at ``h = 0`` on the z-scale ``1/b``.  Plain Gauss-Hermite quadrature in z is
-then wrong (``../shared/docs/teacher_student_theory.md`` Sec. 3.5 reports O(1) errors in
+then wrong (``docs/theory/teacher_student_theory.md`` Sec. 3.5 reports O(1) errors in
 entropies at T <~ 0.25; ``rfhm_theory.md`` Sec. 2.2 and Sec. 6 item 8 report the same for the
 RFHM and AGS equations at beta >~ 10).  This module therefore uses two methods:
 

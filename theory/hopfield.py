@@ -1,6 +1,6 @@
 """Replica-symmetric (AGS) theory of the standard Hopfield model, finite T and T = 0.
 
-Source: ``../shared/docs/rfhm_theory.md`` Sec. 3 ([AGS85], [AGS87]), notation of Sec. 1.4.
+Source: ``docs/theory/rfhm_theory.md`` Sec. 3 ([AGS85], [AGS87]), notation of Sec. 1.4.
 States: retrieval (n = 1), symmetric mixtures of n (odd) patterns, spin glass (m = 0),
 paramagnet (m = q = 0).  Temperature ``T = 1/beta``, load ``alpha = P/N``.
 

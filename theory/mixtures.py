@@ -1,6 +1,6 @@
 """Symmetric n-mixtures: the law of zeta and the zero-temperature functions m(y), g(y).
 
-``../shared/docs/rfhm_theory.md`` Sec. 1.4: for a symmetric mixture of n patterns (or
+``docs/theory/rfhm_theory.md`` Sec. 1.4: for a symmetric mixture of n patterns (or
 features), ``zeta = sum_{k<=n} eps_k`` with i.i.d. ``eps_k = +-1``, so
 ``P(zeta) = C(n, (n+zeta)/2) / 2^n`` on ``{-n, -n+2, ..., n}``.  n = 1 is zeta = +-1.
 

@@ -1,6 +1,6 @@
 """Replica-symmetric saddle point of the Random-Features Hopfield Model (RFHM).
 
-Specification: ``../shared/docs/rfhm_theory.md`` (cited below as "doc"), Secs. 1, 2 and 5.
+Specification: ``docs/theory/rfhm_theory.md`` (cited below as "doc"), Secs. 1, 2 and 5.
 Model: N neurons ``s_i = +-1``, D = alpha_D N random +-1 features (columns of F), P = alpha N
 examples ``xi^mu = sign(F c^mu)`` with dense coefficients (Gaussian or +-1: same RS theory,
 doc Sec. 2.1), Hebb couplings ``J_ij = N^-1 sum_mu xi^mu_i xi^mu_j`` with ``J_ii = 0``.

@@ -1,7 +1,7 @@
 """Degree-resolved T = 0 theory of feature retrieval in the RFHM with sparse coefficients.
 
-Specification: ``../shared/docs/rfhm_sparse_theory.md`` (cited below as "doc"), with the
-conventions of ``../shared/docs/rfhm_theory.md`` (cited as "dense doc").  Model: N spins,
+Specification: ``docs/theory/rfhm_sparse_theory.md`` (cited below as "doc"), with the
+conventions of ``docs/theory/rfhm_theory.md`` (cited as "dense doc").  Model: N spins,
 D = alpha_D N features, P = alpha N examples ``xi^mu = sign(F c^mu)``, each ``c^mu`` with
 exactly L (odd) nonzero +-1 entries; Hebb couplings; zero-temperature asynchronous dynamics
 started from the feature f_1.

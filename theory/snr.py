@@ -1,8 +1,8 @@
 """Signal-to-noise (SNR) estimates for the Random-Features Hopfield Model, and D_gen scaling.
 
-Specification: ``../shared/docs/rfhm_theory.md`` Sec. 4 (cited as "doc"), and the
-order-of-magnitude argument of [W] (``../shared/papers/rfhm_generalization_workshop2023.txt``,
-eqs. (4), (6), (8), (9) and Appendix A).
+Specification: ``docs/theory/rfhm_theory.md`` Sec. 4 (cited as "doc"), and the
+order-of-magnitude argument of [W] (Negri et al., NeurIPS 2023 workshop paper on RFHM
+generalisation, see ``docs/theory/README.md``; eqs. (4), (6), (8), (9) and Appendix A).
 
 Conventions (doc Sec. 1.1): N spins, D = alpha_D N features (+-1 columns of F), P = alpha N
 training examples ``xi^mu = sign(F c^mu)`` with either *sparse* coefficients (exactly L nonzero

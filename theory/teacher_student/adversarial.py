@@ -1,8 +1,8 @@
 """Zero-temperature adversarial robustness of a p-body student trained on a p* = 2 teacher
 (the paper's Fig. 8): the critical attack size eps_c(alpha, p).
 
-Physics: ``../shared/docs/teacher_student_paper_code.md`` ("Their figures" item 8) and
-``../shared/docs/teacher_student_theory.md`` Sec. 10 (finite-noise coupling of a p* = 2
+Physics: ``docs/theory/teacher_student_paper_code.md`` ("Their figures" item 8) and
+``docs/theory/teacher_student_theory.md`` Sec. 10 (finite-noise coupling of a p* = 2
 teacher), Sec. 6 (memorisation of one example).  Finite-noise regime of
 :mod:`theory.teacher_student.mismatched_teacher`: ``M = alpha N^{p/2}/(p/2+1)!`` examples, no
 student-student noise (c = 0), teacher signal ``eta alpha`` (eta = 1 for p = 4, T* = 2 + sqrt 2).

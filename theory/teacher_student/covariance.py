@@ -1,6 +1,6 @@
 """Covariances of the Gaussian-equivalent student Hamiltonian (teacher-student model).
 
-Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 3.1-3.2 and Sec. 11.
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 3.1-3.2 and Sec. 11.
 
 After the second-order cumulant expansion (doc Sec. 3.1) the student with load
 ``M = alpha N^{p-1}/p!`` is a Gaussian spin glass with noise covariance ``xi(q)`` in the

@@ -1,8 +1,8 @@
 """The direct model: a dense (p-body) Hopfield network storing random patterns; phases SG, lR,
 gR, P in the (alpha, T) plane (the paper's Fig. 1, p = 3).
 
-Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 4 ("Coincidence with the direct
-model") and Sec. 5 (the 1RSB spin glass); ``../shared/docs/teacher_student_paper_code.md``
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 4 ("Coincidence with the direct
+model") and Sec. 5 (the 1RSB spin glass); ``docs/theory/teacher_student_paper_code.md``
 ("Definitions that differ", "Their figures" item 1).
 
 Model.  ``H[sigma | xi] = -N^{1-p} sum_mu S_p(xi^mu, sigma)`` with ``M = alpha N^{p-1}/p!`` i.i.d.

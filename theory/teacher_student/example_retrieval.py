@@ -1,7 +1,7 @@
 """Aligned teacher with a finite number M of examples: example retrieval (eR) as a
 finite-pattern p-spin Hopfield model with correlated patterns.
 
-Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 6 ([derived, interpretation]).
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 6 ([derived, interpretation]).
 
 In the gauge xi* = 1 the variables ``tau^a_i = xi*_i sigma^a_i`` are i.i.d. +-1 with mean
 ``m_bar(T*)`` (the teacher's equilibrium magnetisation, :func:`theory.teacher.m_bar`).  With

@@ -1,9 +1,9 @@
 """Teacher of order p* = 2 (a Curie-Weiss magnet) and a dense student of order p >= 3: the two
 scaling regimes of the paper and their phases P, lR, gR, eR (and SG); the paper's Fig. 6.
 
-Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 10 (p' != p: the first cumulant, the
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 10 (p' != p: the first cumulant, the
 effective coupling beta*_eff), Sec. 3.2-3.4 (RS free entropy), Sec. 5 (1RSB competitor),
-Sec. 6 (memorisation of one example); ``../shared/docs/teacher_student_paper_code.md``
+Sec. 6 (memorisation of one example); ``docs/theory/teacher_student_paper_code.md``
 ("Their figures" item 6, "Known defects" item 3).
 
 Teacher.  ``H_T = -N m0^2`` at ``T* > 2`` (paramagnetic): the examples have covariance

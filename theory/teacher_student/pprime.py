@@ -1,7 +1,7 @@
 """Student with p' != teacher p (p = 2 Curie-Weiss teacher, even p' student) and the two
 candidate readings of the paper's robustness statements.
 
-Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 10.  **Both candidates are
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 10.  **Both candidates are
 [interpretation] and NOT verified against the paper** (doc Sec. 14 item 3).
 
 * A paramagnetic p = 2 teacher (``H = -N m^2``, ``beta* < 1/2``) gives examples with covariance

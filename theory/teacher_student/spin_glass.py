@@ -1,6 +1,6 @@
 """One-step RSB spin glass of the direct dense Hopfield model (the non-retrieval competitor).
 
-Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 4 (coincidence with the direct
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 4 (coincidence with the direct
 model) and Sec. 5 (the spin-glass competitor off the Nishimori line).
 
 The direct p-body Hopfield model with random memories is, after the cumulant expansion of

@@ -1,8 +1,8 @@
 """Replica-symmetric theory of a dense (p-body) Hopfield student learning one pattern from
 teacher examples: phases P, lR, gR, eR and the spin-glass competitor SG.
 
-Physics: ``../shared/docs/teacher_student_theory.md`` (cited as "doc Sec. n"); the poster
-``../shared/papers/dense_hopfield_teacher_student_poster.txt``; the paper Theriault & Tantari,
+Physics: ``docs/theory/teacher_student_theory.md`` (cited as "doc Sec. n"); the poster
+Thériault & Tantari, "The Amount of Data Needed to Train Dense Hopfield Networks"; the paper Theriault & Tantari,
 SciPost Phys. 17, 040 (2024), arXiv:2401.04191 (whose equations the doc re-derives).
 
 Conventions (doc Sec. 1)

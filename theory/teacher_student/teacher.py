@@ -1,6 +1,6 @@
 """The teacher: a p-spin Curie-Weiss ferromagnet with one pattern xi*.
 
-Physics: ``../shared/docs/teacher_student_theory.md`` (cited below as "doc") Sec. 1 and 2.
+Physics: ``docs/theory/teacher_student_theory.md`` (cited below as "doc") Sec. 1 and 2.
 
 The teacher Hamiltonian is the literal dense-Hopfield form with a single pattern,
 ``H_T[sigma | xi*] = -N^{1-p} (sum_i xi*_i sigma_i)^p = -N m0^p``, ``m0 = xi*.sigma / N``,

@@ -1,6 +1,6 @@
 """Prototypes (eR) vs features (lR/gR): recovery landscape and noise tolerance.
 
-Physics: ``../shared/docs/teacher_student_theory.md`` Sec. 3.6 (the constrained free entropy
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 3.6 (the constrained free entropy
 V(q*)), Sec. 6 (eR: aligned teacher, memorisation of examples correlated with xi*), Sec. 7
 (boundaries), Sec. 9 (T = 0) and Sec. 12 (the MC protocol the predictions are compared with).
 The question is the poster's "Discussion": starting from a corrupted copy of xi*, recovery is
