@@ -392,7 +392,7 @@ def test_memory_check_before_allocation(monkeypatch):
         tracemalloc.stop()
     assert peak < 1_000_000
     with pytest.raises(ValueError, match="^N"):
-        validate_parameters(100000, 1.0, 0.005)  # N*P beyond the int32 limit
+        validate_parameters(100000, 1.0, 0.005)  # 1.25 GB bit array > the 10 MB limit
 
 
 # --------------------------------------------------------------------------------------------
