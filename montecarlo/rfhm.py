@@ -37,8 +37,11 @@ the grid parameters and ``sample`` (added by ``montecarlo.sweep``), then
 * ``flips``, ``zero_fields``: summed over the start states.
 
 Memory: the chosen kernel's data (N*P bytes for int8, N*P/8 for bits) plus N*D bytes of
-features and ~P*D*8 bytes of coefficients during generation; checked before allocation.
-Time: ~ (sweeps summed over the start states) x N x P / (32..64 per ns) -- see the benchmark.
+features, the coefficients and the example-major bit rows during generation
+(:func:`sample_memory`); checked before allocation.  N*P is limited only by memory (int64
+fields where int32 could overflow; rfhm_dynamics.md Sec. 4.4) and N by 2^32.
+Time: ~ build + (sweeps summed over the start states) x N x P x const, calibrated in
+:mod:`montecarlo.cost` (``benchmarks/rfhm_cost_calibration.py``).
 """
 
 from __future__ import annotations
@@ -177,8 +180,11 @@ def _memory_need(N, P, D, L_train, n_tests, coefficients, k) -> int:
     """Peak bytes of one sample: kernel data + features + coefficients + the example-major bit
     rows during generation (+ the int8 unpacking copy)."""
     R = 2 + n_tests
-    return int(kernel_memory(k, N, P, R) + N * D
-               + 8 * P * max(D if coefficients != "sparse" else 2 * L_train, D)
+    if coefficients == "sparse" and 4 * L_train <= D:
+        coef = 16 * P * L_train  # int64 positions (+ sort/redraw temporaries) and int8 signs
+    else:
+        coef = 17 * P * D  # P x D uniforms + argpartition indices, or dense positions + signs
+    return int(kernel_memory(k, N, P, R) + N * D + coef
                + N * ((P + 63) // 64) * 8 + (N * P if k == "int8" else 0))
 
 
