@@ -18,6 +18,7 @@ time(relaxation)", with per-visit cost proportional to P for both exact kernels)
 
     build_seconds   = b_k * N * P            (+ b_dense * N * P * D / 64 for dense coefficients)
     relax_seconds   = v_k * N * P * S        (S = sweeps summed over the start states)
+    + task_overhead_s per task of a sweep    (measured: run_sweep minus direct calls)
 
 per kernel k (int8, bits), least squares on the measured points; ``mean_sweeps_per_start`` is
 the mean of S / R over the points (the estimator's a-priori sweep count).  Peak memory:
@@ -109,6 +110,71 @@ def fit(rows) -> dict:
     return model
 
 
+SURVEY_FIGURES = ("rfhm-fig1", "rfhm-fig3a", "rfhm-fig3b")
+
+
+def sweep_survey(size: str, samples: int, workers: int, tmp: Path) -> dict:
+    """Sweeps per start state over each RFHM figure's own grid at ``size`` (default "quick":
+    the figure's design at reduced N; rfhm_dynamics.md Sec. 4.2: "sweep counts can be taken
+    from a survey with a fast exact kernel").  A grid shrunk uniformly in N would misplace
+    figures whose grid scales differently with N (rfhm-fig3b: D ~ sqrt(N) for dense
+    coefficients), so the figure's own smaller grid is used.  Returns per figure the
+    cost-weighted mean (weights N P R: the relaxation time is sum of v N P R s) and the
+    maximum of the per-sample mean."""
+    import importlib
+
+    from hopfield_phases.montecarlo import rfhm as mc
+    from hopfield_phases.montecarlo.sweep import canonical_params, read_sweep, run_sweep
+
+    out = {}
+    for name in SURVEY_FIGURES:
+        mod = importlib.import_module("hopfield_phases.compare.figures." + name.replace("-", "_"))
+        points = mod.grid(size)
+        weights = {}
+        for p in points:
+            kw = mc._task_kwargs(p)
+            N, P, D, L, L_test, k = mc.validate_parameters(**kw)
+            weights[canonical_params(p)] = N * P * (2 + len(L_test))
+        t0 = time.perf_counter()
+        path = tmp / f"survey_{name}.csv"
+        run_sweep(mc.sample_task, points, samples, path, workers=workers, progress=False)
+        names = sorted({k for q in points for k in q})
+        num = den = smax = 0.0
+        for r in read_sweep(path):
+            w = weights.get(canonical_params({k: r[k] for k in names if k in r}))
+            if w is None:
+                continue
+            per = [v for k, v in r.items() if k.startswith("sweeps_") and v not in (None, "")]
+            s_mean = float(np.mean(per))
+            num += w * s_mean
+            den += w
+            smax = max(smax, s_mean)
+        out[name] = dict(weighted_mean=num / den, max=smax, points=len(points), samples=samples,
+                         grid=size, seconds=round(time.perf_counter() - t0, 1))
+        print(f"survey {name}: {len(points)} points x {samples} samples ({size} grid): "
+              f"weighted mean sweeps/start {num / den:.2f}, max {smax:.1f} "
+              f"({time.perf_counter() - t0:.0f} s)", flush=True)
+    return out
+
+
+def task_overhead(tmp: Path, n: int = 200) -> float:
+    """Seconds per task spent outside the sample itself in a sweep (seeding, pickling, the CSV
+    row, pool bookkeeping): ``n`` tiny samples through ``run_sweep`` on one worker, minus the
+    same samples run directly."""
+    from hopfield_phases.montecarlo import rfhm as mc
+    from hopfield_phases.montecarlo.sweep import run_sweep
+
+    grid = [dict(N=200, alpha=0.05, alpha_D=0.05, L_train=3, L_test=[3, 5, 7], coefficients="sparse")]
+    t0 = time.perf_counter()
+    for s in range(n):
+        mc.run_sample(200, 0.05, 0.05, seed=s)
+    direct = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    run_sweep(mc.sample_task, grid, n, tmp / "overhead.csv", workers=1, progress=False)
+    swept = time.perf_counter() - t0
+    return max(0.0, (swept - direct) / n)
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seeds", type=int, default=2, help="samples per point (default 2)")
@@ -117,6 +183,11 @@ def main(argv=None) -> int:
     ap.add_argument("--model", default="montecarlo/cost_calibration.py",
                     help="calibration constants read by montecarlo.cost (python module)")
     ap.add_argument("--no-write-model", action="store_true")
+    ap.add_argument("--survey-size", default="quick",
+                    help="sweep survey of the RFHM figures' grids at this size (default quick; "
+                    "'none' to skip)")
+    ap.add_argument("--survey-samples", type=int, default=2)
+    ap.add_argument("--survey-workers", type=int, default=2)
     ap.add_argument("--max-seconds", type=float, default=280.0,
                     help="stop starting new points after this many seconds")
     args = ap.parse_args(argv)
@@ -143,6 +214,17 @@ def main(argv=None) -> int:
                   f"sweeps {r['sweeps_total']:4d} rss {r['peak_rss'] / 1e6:7.0f} MB "
                   f"model {r['model_memory'] / 1e6:7.0f} MB load {r['load1']:.1f}", flush=True)
     model = fit(rows)
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        model["task_overhead_s"] = task_overhead(Path(tmp))
+    print(f"per-task sweep overhead: {model['task_overhead_s'] * 1e3:.1f} ms", flush=True)
+    if args.survey_size != "none":
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            model["sweeps_per_start"] = sweep_survey(args.survey_size, args.survey_samples,
+                                                     args.survey_workers, Path(tmp))
     big = [r for r in rows if r["model_memory"] > 0.5 * max(x["model_memory"] for x in rows)]
     model["memory"] = dict(base_rss=base, ratio=max(1.0, max(
         (r["peak_rss"] - base) / r["model_memory"] for r in big)))

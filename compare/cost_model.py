@@ -71,9 +71,11 @@ def sweep_estimate(costs: Iterable[tuple], workers: int, *, base_bytes: int | No
                     peak_bytes=base + w * (base + peak_task), tasks=n, note=note)
 
 
-def rfhm_sweep_estimate(points: Iterable[dict], samples, workers: int, note: str = "") -> Estimate:
+def rfhm_sweep_estimate(points: Iterable[dict], samples, workers: int, note: str = "", *,
+                        figure: str | None = None) -> Estimate:
     """Estimate of a ``montecarlo.rfhm.sample_task`` sweep: ``points`` the grid,
-    ``samples`` an int (same for all points) or a list of ints parallel to ``points``."""
+    ``samples`` an int (same for all points) or a list of ints parallel to ``points``;
+    ``figure`` selects its sweep survey (``montecarlo.cost.sweeps_per_start``)."""
     from hopfield_phases.montecarlo.cost import calibration, rfhm_sample_cost
 
     cal = calibration()
@@ -81,7 +83,7 @@ def rfhm_sweep_estimate(points: Iterable[dict], samples, workers: int, note: str
     counts = [samples] * len(points) if isinstance(samples, int) else list(samples)
     if len(counts) != len(points):
         raise ValueError("samples: one count per grid point needed")
-    costs = [(rfhm_sample_cost(p, cal), s) for p, s in zip(points, counts)]
+    costs = [(rfhm_sample_cost(p, cal, figure), s) for p, s in zip(points, counts)]
     meta = cal.get("meta", {})
     tag = f"calibrated {meta.get('date', '?')}"
     return sweep_estimate(costs, workers, note=f"{note}; {tag}" if note else tag)

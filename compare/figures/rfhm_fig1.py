@@ -150,7 +150,8 @@ def estimate(size: str, workers=None):
     ``montecarlo.cost``)."""
     from ..cost_model import rfhm_sweep_estimate
 
-    return rfhm_sweep_estimate(grid(size), SIZES[size]["samples"], workers or C.default_workers(size))
+    return rfhm_sweep_estimate(grid(size), SIZES[size]["samples"], workers or C.default_workers(size),
+                               figure=NAME)
 
 
 def series_columns(rows: list[dict]) -> dict:

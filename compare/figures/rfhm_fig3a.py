@@ -84,7 +84,8 @@ def estimate(size: str, workers=None):
     """Cost of the simulation at ``size`` (``compare.cost_model``)."""
     from ..cost_model import rfhm_sweep_estimate
 
-    return rfhm_sweep_estimate(grid(size), SIZES[size]["samples"], workers or C.default_workers(size))
+    return rfhm_sweep_estimate(grid(size), SIZES[size]["samples"], workers or C.default_workers(size),
+                               figure=NAME)
 
 
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:

@@ -134,7 +134,8 @@ def estimate(size: str, workers=None):
     """Cost of the simulation at ``size`` (``compare.cost_model``)."""
     from ..cost_model import rfhm_sweep_estimate
 
-    return rfhm_sweep_estimate(grid(size), samples_per_point(size), workers or C.default_workers(size))
+    return rfhm_sweep_estimate(grid(size), samples_per_point(size), workers or C.default_workers(size),
+                               figure=NAME)
 
 
 def _n_groups(size: str, N) -> str:
