@@ -37,7 +37,7 @@ the grid parameters and ``sample`` (added by ``montecarlo.sweep``), then
 * ``flips``, ``zero_fields``: summed over the start states.
 
 Memory: the chosen kernel's data (N*P bytes for int8, N*P/8 for bits) plus N*D bytes of
-features, the coefficients and the example-major bit rows during generation
+features and the coefficients during generation (B is written 64 examples at a time)
 (:func:`sample_memory`); checked before allocation.  N*P is limited only by memory (int64
 fields where int32 could overflow; rfhm_dynamics.md Sec. 4.4) and N by 2^32.
 Time: ~ build + (sweeps summed over the start states) x N x P x const, calibrated in
@@ -177,15 +177,17 @@ def _derived_sizes(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients=
 
 
 def _memory_need(N, P, D, L_train, n_tests, coefficients, k) -> int:
-    """Peak bytes of one sample: kernel data + features + coefficients + the example-major bit
-    rows during generation (+ the int8 unpacking copy)."""
+    """Peak bytes of one sample: kernel data + features + coefficients (+ for int8, the bit
+    array it is unpacked from)."""
     R = 2 + n_tests
     if coefficients == "sparse" and 4 * L_train <= D:
         coef = 16 * P * L_train  # int64 positions (+ sort/redraw temporaries) and int8 signs
     else:
         coef = 17 * P * D  # P x D uniforms + argpartition indices, or dense positions + signs
+    # generation writes B block by block (patterns.examples_bits): no example-major copy; the
+    # int8 layout is unpacked from B (B and X coexist briefly)
     return int(kernel_memory(k, N, P, R) + N * D + coef
-               + N * ((P + 63) // 64) * 8 + (N * P if k == "int8" else 0))
+               + (N * ((P + 63) // 64) * 8 + N * P if k == "int8" else 0))
 
 
 def sample_memory(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse",

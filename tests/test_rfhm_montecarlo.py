@@ -110,7 +110,8 @@ def test_examples_match_plain_numpy(N, D, P, L, kind):
     if P % 64:  # padding bits are zero
         assert not (B[:, -1] >> np.uint64(P % 64)).any()
     if kind != "gaussian":
-        _, E = pt.examples_bits(F, c, return_example_major=True)  # example-major rows = packed examples
+        B_full, E = pt.examples_bits(F, c, return_example_major=True)  # example-major rows = packed examples
+        assert np.array_equal(B_full, B)  # block-by-block build (no full E) == full E + transpose
         for mu in (0, P - 1):
             assert np.array_equal(pt.unpack_sites(E[mu:mu + 1, :], N)[0], ref[:, mu])
         v = pt.example_vector(F, c.positions[3], c.signs[3])
