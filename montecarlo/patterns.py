@@ -317,6 +317,32 @@ def _transpose_kernel(E, N, B):
                     B[base + c, b] = blk[c]
 
 
+@njit(cache=True)
+def _majority_blocks_kernel(FB, positions, signs, N, B):
+    """Site-major B (N x W) built 64 examples at a time: the majority vote of one block of 64
+    examples (64 x NW words) is transposed straight into word column b of B, so the full
+    example-major array (P N / 8 bytes) is never held; same words as :func:`_majority_kernel`
+    followed by :func:`_transpose_kernel`."""
+    P = positions.shape[0]
+    W = B.shape[1]
+    NW = FB.shape[1]
+    E = np.zeros((64, NW), dtype=np.uint64)
+    blk = np.empty(64, dtype=np.uint64)
+    for b in range(W):
+        lo = 64 * b
+        hi = min(P, lo + 64)
+        E[:, :] = 0
+        _majority_kernel(FB, positions[lo:hi], signs[lo:hi], E)
+        for w in range(NW):
+            for r in range(64):
+                blk[r] = E[r, w]
+            transpose64(blk)
+            base = 64 * w
+            for c in range(64):
+                if base + c < N:
+                    B[base + c, b] = blk[c]
+
+
 def examples_bits(F: np.ndarray | None, c: Coefficients, FB: np.ndarray | None = None,
                   return_example_major: bool = False, N: int | None = None):
     """Site-major bit-packed examples B (N x W uint64), built bit-parallel (no int8 array).
@@ -324,7 +350,8 @@ def examples_bits(F: np.ndarray | None, c: Coefficients, FB: np.ndarray | None =
     +-1 coefficients with L <= 255: packed features, majority vote 64 sites per word (the
     L = 3 formula ``(x&y)|(z&(x|y))``, otherwise a bit-sliced counter compared with the
     threshold ceil(L/2)), then 64x64 block transposes.  Cost ~ P*L*N/64 word operations
-    plus the transpose.  Otherwise: chunks of :func:`examples_int8` packed with
+    plus the transpose, done 64 examples at a time (peak memory: B alone, N P / 8 bytes).
+    Otherwise: chunks of :func:`examples_int8` packed with
     :func:`pack_sites`.  With ``return_example_major`` also returns E (Ppad x ceil(N/64)),
     whose row mu is example mu packed over sites.  ``F`` may be None when ``FB`` and ``N``
     are given (+-1 coefficients with L <= 255 only).
@@ -346,10 +373,12 @@ def examples_bits(F: np.ndarray | None, c: Coefficients, FB: np.ndarray | None =
         return B
     if FB is None:
         FB = pack_features(F)
+    B = np.empty((N, W), dtype=np.uint64)
+    if not return_example_major:  # block by block: peak N P / 8 bytes (B only), not twice that
+        _majority_blocks_kernel(FB, np.ascontiguousarray(c.positions), np.ascontiguousarray(c.signs),
+                                N, B)
+        return B
     E = np.zeros((W * 64, FB.shape[1]), dtype=np.uint64)
     _majority_kernel(FB, c.positions, c.signs, E)
-    B = np.empty((N, W), dtype=np.uint64)
     _transpose_kernel(E, N, B)
-    if return_example_major:
-        return B, E
-    return B
+    return B, E

@@ -37,8 +37,11 @@ the grid parameters and ``sample`` (added by ``montecarlo.sweep``), then
 * ``flips``, ``zero_fields``: summed over the start states.
 
 Memory: the chosen kernel's data (N*P bytes for int8, N*P/8 for bits) plus N*D bytes of
-features and ~P*D*8 bytes of coefficients during generation; checked before allocation.
-Time: ~ (sweeps summed over the start states) x N x P / (32..64 per ns) -- see the benchmark.
+features and the coefficients during generation (B is written 64 examples at a time)
+(:func:`sample_memory`); checked before allocation.  N*P is limited only by memory (int64
+fields where int32 could overflow; rfhm_dynamics.md Sec. 4.4) and N by 2^32.
+Time: ~ build + (sweeps summed over the start states) x N x P x const, calibrated in
+:mod:`montecarlo.cost` (``benchmarks/rfhm_cost_calibration.py``).
 """
 
 from __future__ import annotations
@@ -53,7 +56,7 @@ from hopfield_phases._core.validation import check_memory, choice, integer, posi
 from .zero_temperature import TIE_RULES, choose_kernel, kernel_memory, relax_bits, relax_int8
 
 __all__ = ["SampleResult", "Instance", "build_instance", "run_sample", "sample_task", "sweep",
-           "validate_parameters", "START_NAMES", "m_test_column", "COLUMNS"]
+           "validate_parameters", "sample_memory", "START_NAMES", "m_test_column", "COLUMNS"]
 
 START_NAMES = ("feature", "train")
 #: columns present in every row of :meth:`SampleResult.as_row` (plus ``m_test_<L>`` per L_test)
@@ -137,10 +140,10 @@ def _L_value(name, L, D):
     return L
 
 
-def validate_parameters(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse",
-                        tie="reference", max_sweeps=500, initial_overlap=None, kernel="auto"):
-    """Check every argument (ValueError naming the parameter) and return the derived sizes
-    ``(N, P, D, L_train, L_test tuple, kernel)``; includes the memory check.  No allocation."""
+def _derived_sizes(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse",
+                   tie="reference", max_sweeps=500, initial_overlap=None, kernel="auto"):
+    """Every argument checked (ValueError naming the parameter) and the derived sizes
+    ``(N, P, D, L_train, L_test tuple, kernel)``; no memory check, no allocation."""
     N = integer("N", N, minimum=2)
     if N >= 2**32:
         raise ValueError(f"N must be < 2^32, got {N}")
@@ -167,14 +170,49 @@ def validate_parameters(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coeffici
     L_test = tuple(_L_value("L_test", L, D) for L in L_test)
     if len(set(L_test)) != len(L_test):
         raise ValueError(f"L_test values must be distinct, got {L_test}")
-    if N * P >= 2**31:
-        raise ValueError(f"N: N*P = {N * P} exceeds the int32 field limit 2^31")
+    if N * P >= 2**63:
+        raise ValueError(f"N: N*P = {N * P} exceeds the int64 field limit 2^63")
     k = choose_kernel(N, P) if kernel == "auto" else kernel
-    R = 2 + len(L_test)
-    # kernel data + features + coefficients + the example-major bit rows during generation
-    need = (kernel_memory(k, N, P, R) + N * D + 8 * P * max(D if coefficients != "sparse" else 2 * L_train, D)
-            + N * ((P + 63) // 64) * 8 + (N * P if k == "int8" else 0))
-    check_memory("N", need, f"N = {N}, P = {P} with the {k} kernel")
+    return N, P, D, L_train, L_test, k
+
+
+def _memory_need(N, P, D, L_train, n_tests, coefficients, k) -> int:
+    """Peak bytes of one sample: kernel data + features + coefficients (+ for int8, the bit
+    array it is unpacked from)."""
+    R = 2 + n_tests
+    if coefficients == "sparse" and 4 * L_train <= D:
+        coef = 16 * P * L_train  # int64 positions (+ sort/redraw temporaries) and int8 signs
+    else:
+        coef = 17 * P * D  # P x D uniforms + argpartition indices, or dense positions + signs
+    # generation writes B block by block (patterns.examples_bits): no example-major copy; the
+    # int8 layout is unpacked from B (B and X coexist briefly)
+    return int(kernel_memory(k, N, P, R) + N * D + coef
+               + (N * ((P + 63) // 64) * 8 + N * P if k == "int8" else 0))
+
+
+def sample_memory(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse",
+                  kernel="auto", **_ignored) -> int:
+    """Bytes one :func:`run_sample` needs at its peak (the figure the memory guard checks);
+    arguments as :func:`run_sample` (others ignored).  For cost estimates (no allocation)."""
+    N, P, D, L_train, L_test, k = _derived_sizes(N, alpha, alpha_D, L_train, L_test, coefficients,
+                                                 kernel=kernel)
+    return _memory_need(N, P, D, L_train, len(L_test), coefficients, k)
+
+
+def validate_parameters(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse",
+                        tie="reference", max_sweeps=500, initial_overlap=None, kernel="auto"):
+    """Check every argument (ValueError naming the parameter) and return the derived sizes
+    ``(N, P, D, L_train, L_test tuple, kernel)``; includes the memory check.  No allocation.
+
+    Limits (rfhm_dynamics.md Sec. 4.4): ``N < 2^32`` (bounded random integers) and memory.
+    N*P is *not* limited by 2^31: the kernels use int64 fields where int32 could overflow, so
+    the real limit on N*P is the memory guard (about N*P/8 bytes bit-packed, N*P for int8,
+    plus the generation buffers: :func:`sample_memory`)."""
+    N, P, D, L_train, L_test, k = _derived_sizes(N, alpha, alpha_D, L_train, L_test, coefficients,
+                                                 tie, max_sweeps, initial_overlap, kernel)
+    need = _memory_need(N, P, D, L_train, len(L_test), coefficients, k)
+    check_memory("N", need, f"N = {N}, P = {P} (N*P = {N * P:.3g}) with the {k} kernel, whose "
+                 "N*P is limited only by memory,")
     return N, P, D, L_train, L_test, k
 
 

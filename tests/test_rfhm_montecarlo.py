@@ -110,7 +110,8 @@ def test_examples_match_plain_numpy(N, D, P, L, kind):
     if P % 64:  # padding bits are zero
         assert not (B[:, -1] >> np.uint64(P % 64)).any()
     if kind != "gaussian":
-        _, E = pt.examples_bits(F, c, return_example_major=True)  # example-major rows = packed examples
+        B_full, E = pt.examples_bits(F, c, return_example_major=True)  # example-major rows = packed examples
+        assert np.array_equal(B_full, B)  # block-by-block build (no full E) == full E + transpose
         for mu in (0, P - 1):
             assert np.array_equal(pt.unpack_sites(E[mu:mu + 1, :], N)[0], ref[:, mu])
         v = pt.example_vector(F, c.positions[3], c.signs[3])
@@ -204,6 +205,7 @@ def test_exact_kernels_bit_identical():
             fast = zt.relax_int8(X, starts, seed, tie)
             assert _same(fast, ref), (trial, tie)
             assert _same(zt.relax_int8(X, starts, seed, tie, sign_cache=False, prefetch=False), ref)
+            assert _same(zt.relax_int8(X, starts, seed, tie, wide=True), ref)  # int64 field path
             bits = zt.relax_bits(B, P, starts, seed, tie, switch_flips=-1, sign_cache=False)  # pure bit-packed
             assert _same(bits, ref), (trial, tie)
             hyb = zt.relax_bits(B, P, starts, seed, tie, switch_flips=N)  # incremental after sweep 1
@@ -392,7 +394,76 @@ def test_memory_check_before_allocation(monkeypatch):
         tracemalloc.stop()
     assert peak < 1_000_000
     with pytest.raises(ValueError, match="^N"):
-        validate_parameters(100000, 1.0, 0.005)  # N*P beyond the int32 limit
+        validate_parameters(100000, 1.0, 0.005)  # 1.25 GB bit array > the 10 MB limit
+
+
+# --------------------------------------------------------------------------------------------
+# 64-bit fields: N*P limited only by memory (rfhm_dynamics.md Sec. 4.4)
+# --------------------------------------------------------------------------------------------
+def test_wide_field_accumulator_exact_beyond_int32():
+    """The int64 accumulator of the int8 kernel is exact where the int32 one wraps (|x.m| up to
+    N P >= 2^31); and the switch happens exactly at N*P = 2^31."""
+    from hopfield_phases.montecarlo.fields import dot_i8_m
+    from hopfield_phases.montecarlo.zero_temperature.common import needs_wide_fields
+    from hopfield_phases.montecarlo.zero_temperature.int8 import dot_i8_m_wide
+
+    x = np.array([1, 1, -1, 1, 1], dtype=np.int8)
+    m = np.array([2**30, 2**30 - 3, -(2**30), 2**29, 7], dtype=np.int32)
+    exact = sum(int(a) * int(b) for a, b in zip(x, m))
+    assert exact >= 2**31  # beyond int32
+    assert int(dot_i8_m_wide(x, m)) == exact
+    assert int(dot_i8_m(x, m)) != exact  # the int32 accumulator wraps: the old limit was real there
+    assert not needs_wide_fields(46340, 46341) and needs_wide_fields(32000, 67109)
+    assert needs_wide_fields(2**16, 2**15) and not needs_wide_fields(2**16, 2**15 - 1)
+
+
+def test_np_above_2_31_is_no_longer_refused(monkeypatch):
+    """N = 32000 at alpha = 5 (N*P = 5.1e9 >= 2^31) used to be refused by the int32 limit; now
+    only memory limits it, and the guard says so."""
+    from hopfield_phases.montecarlo.rfhm import sample_memory
+    from hopfield_phases.montecarlo.zero_temperature.common import check_int_limits
+
+    monkeypatch.setenv("HOPFIELD_MEMORY_LIMIT", str(4 * 10**9))
+    N, P, D, L_train, L_test, k = validate_parameters(32000, 5.0, 0.005)
+    assert N * P >= 2**31 and k == "bits"
+    assert 0.64e9 < sample_memory(32000, 5.0, 0.005) < 4e9  # ~N*P/8 (B) twice + generation
+    monkeypatch.setenv("HOPFIELD_MEMORY_LIMIT", str(10**8))
+    with pytest.raises(ValueError, match=r"^N: .*limited only by memory"):
+        validate_parameters(32000, 5.0, 0.005)
+    with pytest.raises(ValueError, match="^N"):
+        check_int_limits(2**32, 3)
+
+
+@pytest.mark.slow
+def test_bits_kernel_exact_with_np_just_above_2_31():
+    """A run that the int32 limit refused (N = 32000, P = 67109: N*P = 2^31 + 4352; B is 268 MB)
+    now runs, and its outcome is exact: the bit planes equal the overlaps recomputed
+    independently from the unpacked examples, and every converged replica is a fixed point of
+    the exact integer fields (float64 BLAS, exact here: |H| < 2^53)."""
+    from hopfield_phases.montecarlo.rfhm import build_instance
+
+    N, P = 32000, 67109
+    assert N * P > 2**31
+    inst, dyn = build_instance(N, P / N, 0.005, 3, (3,), "sparse", seed=5)
+    assert inst.P == P and inst.kernel == "bits"
+    starts = inst.starts[:2]  # feature and train example
+    res = zt.relax_bits(inst.data, P, starts, dyn, max_sweeps=60)
+    u = zt.decode_planes(res.planes, P)
+    m = np.zeros((2, P), dtype=np.int64)
+    H = np.zeros((2, N), dtype=np.float64)
+    chunk = 500
+    for a in range(0, N, chunk):
+        Xc = pt.unpack_sites(inst.data[a:a + chunk], P).astype(np.float32)
+        m += (res.states[:, a:a + chunk].astype(np.float32) @ Xc).astype(np.int64)
+    assert np.array_equal(2 * u - N, m)
+    assert np.array_equal(res.plane_total, u.sum(axis=1))
+    for a in range(0, N, chunk):
+        Xc = pt.unpack_sites(inst.data[a:a + chunk], P).astype(np.float64)
+        H[:, a:a + chunk] = m.astype(np.float64) @ Xc.T - P * res.states[:, a:a + chunk].astype(np.float64)
+    assert np.abs(H).max() < 2**53
+    for r in np.flatnonzero(res.converged):  # N even, P odd: H_i odd, no ties; stable: s_i H_i > 0
+        assert np.all(res.states[r].astype(np.float64) * H[r] > 0)
+    assert res.converged.any()
 
 
 # --------------------------------------------------------------------------------------------

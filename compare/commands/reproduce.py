@@ -6,7 +6,11 @@ draws every registered figure (in registry order) into ``OUT/NAME/`` and then wr
 figure reports (simulation with a progress bar, theory, agreement, drawing), the files written
 and the time taken.  Simulation rows are cached under ``OUT/NAME/sweeps/``: a rerun (or a run
 interrupted and restarted) reuses every finished row, so only the drawing and the theory are
-redone.  A figure that fails is reported (with its traceback) and the others still run; the
+redone.  Before any work it prints an estimate of each figure's wall time and peak memory and the
+total (``compare.cost_model``: each figure's optional ``estimate`` hook, calibrated per-task
+cost model of ``montecarlo.cost``; figures without a hook are listed as unknown, with the wall
+time of their last run in ``OUT/timings.json`` when there is one); ``--dry-run`` prints only
+this estimate and runs nothing.  A figure that fails is reported (with its traceback) and the others still run; the
 exit status is then 1.  Wall times are kept in ``OUT/timings.json`` for the report.
 """
 
@@ -31,9 +35,34 @@ def _accepts(func, name: str) -> bool:
     return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
+def _read_timings(out: Path) -> dict:
+    timing_file = out / "timings.json"
+    try:
+        timings = json.loads(timing_file.read_text()) if timing_file.exists() else {}
+    except (json.JSONDecodeError, OSError):
+        timings = {}
+    return {k: v for k, v in timings.items() if isinstance(v, dict)} if isinstance(timings, dict) else {}
+
+
+def estimate(names, size: str, workers: int | None = None, out=None) -> tuple[dict, str]:
+    """Per-figure estimates (``compare.cost_model.Estimate``) and the printed table; fast (no
+    simulation, no theory).  ``out``: where earlier wall times are looked up for figures without
+    a cost model."""
+    from ..cost_model import estimate_figures, format_estimates
+
+    est = estimate_figures(names, size, workers)
+    measured = None
+    if out is not None:
+        measured = {k: v["seconds"] for k, v in _read_timings(Path(out)).items()
+                    if v.get("size") == size and "seconds" in v}
+    return est, format_estimates(est, size, workers, measured)
+
+
 def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int | None = None,
-              stream=None) -> dict:
-    """Draw the figures and the report; returns ``{"timings", "failed", "report"}``."""
+              stream=None, *, dry_run: bool = False) -> dict:
+    """Draw the figures and the report; returns ``{"timings", "failed", "report", "seconds",
+    "estimates"}``.  The estimate table is printed first; with ``dry_run`` only that (returns
+    ``{"estimates", "dry_run": True}``, writes nothing)."""
     stream = stream or sys.stdout
     reg = _figures.registry()
     names = list(only) if only else list(reg)
@@ -44,13 +73,13 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
     if workers is not None and workers < 1:
         raise ValueError(f"workers must be >= 1, got {workers}")
     out = Path(out)
+    estimates, table = estimate(names, size, workers, out)
+    print(table, file=stream, flush=True)
+    if dry_run:
+        return {"estimates": estimates, "dry_run": True}
     out.mkdir(parents=True, exist_ok=True)
     timing_file = out / "timings.json"
-    try:
-        timings = json.loads(timing_file.read_text()) if timing_file.exists() else {}
-    except json.JSONDecodeError:
-        timings = {}
-    timings = {k: v for k, v in timings.items() if isinstance(v, dict)}
+    timings = _read_timings(out)
     failed = []
     t_all = time.perf_counter()
     for i, name in enumerate(names, 1):
@@ -71,6 +100,9 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
         wall = time.perf_counter() - t0
         timings[name] = {"seconds": round(wall, 2), "cpu_seconds_main": round(time.process_time() - c0, 2),
                          "size": size}
+        est = estimates.get(name)
+        if est is not None and est.known:
+            timings[name]["estimated_seconds"] = round(est.seconds, 2)
         for f in result.files:
             print(f"    {f}", file=stream)
         if result.summary:
@@ -86,7 +118,8 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
     if failed:
         print(f"FAILED figures: {', '.join(failed)}", file=stream)
     print(f"reproduce finished in {total:.1f} s", file=stream, flush=True)
-    return {"timings": timings, "failed": failed, "report": report, "seconds": total}
+    return {"timings": timings, "failed": failed, "report": report, "seconds": total,
+            "estimates": estimates}
 
 
 #: figures whose simulated points are exported to ``data/`` as reference datasets.
@@ -133,7 +166,10 @@ def export_reference_data(out, data_dir, *, size: str = "quick", seed: int = 0,
 
 
 def _reproduce(args) -> int:
-    res = reproduce(args.out, size=args.size, only=args.only, seed=args.seed, workers=args.workers)
+    res = reproduce(args.out, size=args.size, only=args.only, seed=args.seed, workers=args.workers,
+                    dry_run=getattr(args, "dry_run", False))
+    if res.get("dry_run"):
+        return 0
     if args.data_dir:
         names = [n for n in REFERENCE_FIGURES if not args.only or n in args.only]
         for p in export_reference_data(args.out, args.data_dir, size=args.size, seed=args.seed,
@@ -180,6 +216,9 @@ def register(groups) -> None:
     p.add_argument("--workers", type=int, default=None,
                    help="simulation processes per figure (default: all cores)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print only the estimate of wall time and peak memory per figure and the "
+                   "total (seconds; no simulation, nothing written)")
     p.add_argument("--data-dir", default=None, metavar="DIR",
                    help="also write the simulated points as reference datasets DIR/ref_NAME.csv "
                    "(the repository's data/ is made with --size quick --data-dir data)")

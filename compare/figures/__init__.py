@@ -8,6 +8,8 @@ A figure's ``build(out_dir, size="quick", seed=0, **options)`` writes at least
 ``NAME.png``, ``NAME.pdf``, ``NAME.csv`` (everything plotted) and ``NAME.json``
 (provenance) into ``out_dir`` and returns a :class:`FigureOutput`.  ``size`` is one of
 ``"tiny"`` (seconds, for tests), ``"quick"`` (the default of ``reproduce``) and ``"paper"``.
+An optional ``Figure.estimate(size, workers=None)`` hook reports the cost of a size before it
+is run (``compare.cost_model``; ``reproduce --dry-run``).
 
 Simulation figures are declared with ``_common.simulation_figure`` (or built with
 ``_common.build_simulation_figure``): the simulation task and its column layout live in
@@ -45,6 +47,11 @@ class Figure:
     add_arguments: Callable[[argparse.ArgumentParser], None] | None = None
     order: int = 100
     options_from_args: Callable[[argparse.Namespace], dict] | None = None
+    estimate: Callable[..., object] | None = None
+    """Optional cost hook ``estimate(size, workers=None) -> compare.cost_model.Estimate`` (wall
+    seconds and peak bytes of ``build`` at that size, from the figure's grid and a per-task
+    cost model); printed by ``reproduce`` before it starts.  Without it the estimate is
+    reported as unknown."""
 
 
 _REGISTRY: dict[str, Figure] | None = None

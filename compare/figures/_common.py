@@ -299,11 +299,12 @@ def simulation_figure(name: str, *, sizes: dict, simulate: Callable, reduce: Cal
                       agreement_description: str, parameters: Callable[[str], dict] | None = None,
                       draw_args: Callable = lambda rows, meta: (rows, meta.get("parameters")),
                       summary: Callable[[list], str] | None = None,
-                      stage: str = "simulation"):
+                      stage: str = "simulation", estimate: Callable | None = None):
     """The registered ``Figure`` of a simulation figure: its ``build(out_dir, size, seed, *,
     from_csv=None, workers=None)`` runs :func:`build_simulation_figure`, and the command line
     gets ``--from-csv`` and ``--workers``.  ``parameters(size)`` (default: ``sizes[size]``)
-    goes to the sidecar; ``summary(agreement)`` to the printed summary."""
+    goes to the sidecar; ``summary(agreement)`` to the printed summary; ``estimate(size,
+    workers=None)`` is the optional cost hook of the registry entry (``compare.cost_model``)."""
     from . import Figure, FigureOutput
 
     def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers=None):
@@ -318,4 +319,5 @@ def simulation_figure(name: str, *, sizes: dict, simulate: Callable, reduce: Cal
     build.__doc__ = (f"Draw ``{name}``; ``from_csv`` draws from a stored ``{name}.csv`` or from "
                      "the CSV of the matching ``simulate`` command, without simulating.")
     return Figure(name=name, help=help, build=build, order=order,
-                  add_arguments=add_from_csv_argument, options_from_args=options_from_args)
+                  add_arguments=add_from_csv_argument, options_from_args=options_from_args,
+                  estimate=estimate)

@@ -41,13 +41,25 @@ SIZES = {
     "quick": dict(N=6000, alpha_Ds=(0.005, 0.01, 0.02), Ls=(3, 5, 7),
                   alpha_ranges=((0.005, 2.0), (0.01, 15.0), (0.02, 6.0)), n_alpha=13, samples=10,
                   n_boot=300),
-    "paper": dict(N=12000, alpha_Ds=(0.005, 0.01, 0.02, 0.04), Ls=(3, 5, 7),
+    "paper": dict(N=32000, alpha_Ds=(0.005, 0.01, 0.02, 0.04), Ls=(3, 5, 7),
                   alpha_ranges=((0.002, 3.0), (0.005, 14.0), (0.01, 10.0), (0.02, 10.0)),
                   n_alpha=24, samples=40, n_boot=1000),
 }
 """Per alpha_D (same order): the alpha range of its panel (log grid of ``n_alpha`` points).
-Paper: N = 12000 rather than [W]'s 32000, because N P < 2^31 (int32 fields) and the L = 7
-mixture line at alpha_D = 0.01 lies at alpha ~ 9."""
+N*P is limited only by memory (int64 fields where int32 could overflow): the paper size runs
+[W]'s N = 32000 up to alpha = 14 (P = 448000, ~3.6 GB per sample with the bit kernel)."""
+
+#: what each size takes from [W] and what was chosen where [W] states no number (sidecar).
+SIZE_PROVENANCE = {
+    "tiny": "test size (seconds); not a paper size",
+    "quick": "reduced size (N = 6000, 10 samples) for the default reproduce run",
+    "paper": "[W] Fig. 3a: N = 32000, averages of 40 samples, L = 3, 5, 7 (stated in the caption "
+             "and text).  Not stated in [W], chosen here: the panels alpha_D = 0.005, 0.01, 0.02, "
+             "0.04 (spanning the L = 3 mixture threshold alpha_D ~ 0.03 discussed in [W]); per "
+             "panel an alpha range covering the learning line and the L-mixture lines where they "
+             "exist (up to alpha = 14 at alpha_D = 0.01, where the L = 7 line lies at alpha ~ 9), "
+             "24 log-spaced points.",
+}
 
 L_COLORS = {1: "C7", 3: "C3", 5: "C4", 7: "C5", 9: "C2"}
 
@@ -66,6 +78,14 @@ def grid(size: str) -> list[dict]:
               for i, aD in enumerate(s["alpha_Ds"]) for a in alpha_grid(size, i)[::-1] for L in s["Ls"]]
     points.sort(key=lambda p: -p["alpha"])
     return points
+
+
+def estimate(size: str, workers=None):
+    """Cost of the simulation at ``size`` (``compare.cost_model``)."""
+    from ..cost_model import rfhm_sweep_estimate
+
+    return rfhm_sweep_estimate(grid(size), SIZES[size]["samples"], workers or C.default_workers(size),
+                               figure=NAME)
 
 
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
@@ -185,5 +205,7 @@ FIGURE = C.simulation_figure(
     plot_description=__doc__.splitlines()[0],
     agreement_description="rfhm-fig3a: 0.9-crossings of mu and m_test (68 % bootstrap "
     "intervals) vs the RS learning and L-mixture lines",
-    draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")))
+    draw_args=lambda rows, meta: (rows, (meta.get("parameters") or {}).get("N")),
+    parameters=lambda size: dict(SIZES[size], size_provenance=SIZE_PROVENANCE[size]),
+    estimate=lambda size, workers=None: estimate(size, workers))
 build = FIGURE.build

@@ -42,9 +42,30 @@ SIZES = {
                  n_D=4, group_size=2, groups=1),
     "quick": dict(alpha_sparse=1.0, alpha_dense=2.0, N_sparse=(500, 1000, 2000, 4000),
                   N_dense=(500, 1000, 2000, 4000, 8000), n_D=11, group_size=5, groups=4),
-    "paper": dict(alpha_sparse=1.0, alpha_dense=2.0, N_sparse=(1000, 2000, 4000, 8000, 16000),
-                  N_dense=(1000, 2000, 4000, 8000, 16000, 32000), n_D=14, group_size=10, groups=6),
+    "paper": dict(alpha_sparse=1.0, alpha_dense=2.0, N_sparse=(1000, 2000, 4000, 8000, 16000, 32000),
+                  N_dense=(1000, 2000, 4000, 8000, 16000, 32000), n_D=14, group_size=10,
+                  groups={1000: 10, 2000: 10, 4000: 10, 8000: 8, 16000: 6, 32000: 4}),
 }
+"""``groups``: groups of ``group_size`` samples, an int (every N) or a mapping N -> groups."""
+
+#: what each size takes from [W] and what was chosen where [W] states no number (sidecar).
+SIZE_PROVENANCE = {
+    "tiny": "test size (seconds); not a paper size",
+    "quick": "reduced size (N <= 8000, 4 groups of 5 samples) for the default reproduce run",
+    "paper": "[W] Fig. 3b: groups of 10 samples, 4 to 10 groups depending on N (stated in the "
+             "caption).  Not stated in [W], chosen here: N = 1000 ... 32000 doubling (32000 is "
+             "the N of [W]'s other figures; 1000 the smallest with a sparse D grid of >= 14 "
+             "distinct values), 10 groups for N <= 4000, 8 at 8000, 6 at 16000, 4 at 32000 "
+             "(fewer where samples are expensive, as [W] describes); alpha = 1 (sparse) and 2 "
+             "(dense); 14 log-spaced D values per N around the prediction (factors of "
+             "FACTORS).",
+}
+
+
+def groups_for(size: str, N: int) -> int:
+    """Number of groups at N for ``size`` (``groups`` may be an int or a mapping N -> int)."""
+    g = SIZES[size]["groups"]
+    return int(g[int(N)]) if isinstance(g, dict) else int(g)
 #: D grid of each N: n_D log-spaced values from FACTORS[kind][0] to [1] times the prediction.
 FACTORS = {"sparse": (0.4, 1.6), "dense": (0.8, 3.2)}
 KINDS = {"sparse": dict(color="C0", marker="o", predicted_slope=1.0, label="sparse $L=3$"),
@@ -85,12 +106,43 @@ def grid(size: str) -> list[dict]:
     return grid
 
 
+def samples_per_point(size: str) -> list[int]:
+    """Samples of each grid point (``group_size`` x groups at its N), parallel to ``grid``."""
+    s = SIZES[size]
+    return [s["group_size"] * groups_for(size, p["N"]) for p in grid(size)]
+
+
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
     from hopfield_phases.montecarlo import rfhm as mc
 
     s = SIZES[size]
-    return C.cached_sweep(mc.sample_task, grid(size), s["group_size"] * s["groups"], out_dir, NAME, size,
-                          seed, workers=workers, description=NAME)
+    if not isinstance(s["groups"], dict):
+        return C.cached_sweep(mc.sample_task, grid(size), s["group_size"] * s["groups"], out_dir, NAME,
+                              size, seed, workers=workers, description=NAME)
+    # one cached sweep per sample count (the groups differ with N), largest N first
+    by_count: dict[int, list[dict]] = {}
+    for p, n in zip(grid(size), samples_per_point(size)):
+        by_count.setdefault(n, []).append(p)
+    rows = []
+    for n, points in sorted(by_count.items()):
+        rows += C.cached_sweep(mc.sample_task, points, n, out_dir, NAME, size, seed, workers=workers,
+                               description=f"{NAME} {n} samples", tag=f"s{n}")
+    return rows
+
+
+def estimate(size: str, workers=None):
+    """Cost of the simulation at ``size`` (``compare.cost_model``)."""
+    from ..cost_model import rfhm_sweep_estimate
+
+    return rfhm_sweep_estimate(grid(size), samples_per_point(size), workers or C.default_workers(size),
+                               figure=NAME)
+
+
+def _n_groups(size: str, N) -> str:
+    try:
+        return str(groups_for(size, N))
+    except KeyError:  # rows of another N (from a CSV)
+        return "the available"
 
 
 def d_gen_groups(rows: list[dict], key: str, group_size: int) -> tuple[np.ndarray, bool, list[int]]:
@@ -192,7 +244,7 @@ def reduce(sim_rows, size: str, seed: int):
                 agreement.append(ag.agreement_row(
                     f"D_gen at N={int(N)} ({kind})", m, m - e, m + e, pred, variant, alpha=alpha,
                     method=f"[W] criterion: all {s['group_size']} samples m_test>0.9; mean +- s.e. "
-                    f"over {s['groups']} groups", N=int(N), unconverged_excluded=n_unconv))
+                    f"over {_n_groups(size, N)} groups", N=int(N), unconverged_excluded=n_unconv))
     return rows, agreement
 
 
@@ -234,5 +286,7 @@ FIGURE = C.simulation_figure(
          "predicted N and sqrt(N)",
     plot_description=__doc__.splitlines()[0],
     agreement_description="rfhm-fig3b: D_gen(N) slopes vs the predicted N (sparse) and "
-    "sqrt(N) (dense) scalings, and D_gen vs the RS predictions at each N")
+    "sqrt(N) (dense) scalings, and D_gen vs the RS predictions at each N",
+    parameters=lambda size: dict(SIZES[size], size_provenance=SIZE_PROVENANCE[size]),
+    estimate=lambda size, workers=None: estimate(size, workers))
 build = FIGURE.build

@@ -40,7 +40,8 @@ measured int8 / bits crossover are in :mod:`.choice`.
 
 Modules (one per backend, plus the shared pieces and the kernel choice)
 -----------------------------------------------------------------------
-``common``   tie rules, :class:`Relaxation`, integer limits
+``common``   tie rules, :class:`Relaxation`, integer limits (N*P is limited by memory only:
+             int64 fields where int32 could overflow, :func:`.common.needs_wide_fields`)
 ``brute``    :func:`relax_brute`
 ``int16``    :func:`build_K_int16`, :func:`relax_int16` (exact integer reference port)
 ``float32``  :func:`build_J_float32`, :func:`relax_float32` (faithful float32 port)

@@ -10,6 +10,9 @@ carries over ~log2(P) planes.  Two exact shortcuts:
 * a *certified sign cache*: |H_i| from the last evaluation minus 2P per flip since then
   bounds the current |H_i|; while positive, the decision is known without evaluation.
 
+Integer width: every count, plane sum and field is int64 (and every index numba's int64
+``intp``), so N*P is limited only by memory (N*P/8 bytes for B; Sec. 4.4), not by 2^31.
+
 Optional, off by default: the hybrid matrix-free / incremental mode of Sec. 3.4
 (``switch_flips``).  Software prefetch of the row visited two steps ahead.
 """
@@ -320,12 +323,12 @@ def _relax_bits_kernel(B, cnt, P, S, Q, U, V, state, rule, max_sweeps, switch_fl
 @njit(cache=True)
 def _row_counts(B):
     N, W = B.shape
-    c = np.empty(N, dtype=np.int32)
+    c = np.empty(N, dtype=np.int64)
     for i in range(N):
         acc = np.uint64(0)
         for w in range(W):
             acc += _popcount(B[i, w])
-        c[i] = np.int32(acc)
+        c[i] = np.int64(acc)
     return c
 
 

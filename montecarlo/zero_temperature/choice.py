@@ -13,8 +13,11 @@ dominates while W is a few words; hence :func:`choose_kernel`: int8 for P <= ``I
 (= 448, W <= 7), bits above.  The choice depends only on P, so results and CSVs are
 deterministic (and all exact kernels give identical outputs anyway).
 
-Integer limits (Sec. 4.4): int32 field accumulators need N*P < 2^31 (checked), overlaps are
-int16 up to N = 32767 (int32 above), bounded random integers need N < 2^32.
+Integer limits (Sec. 4.4): the int8 kernel's int32 field accumulator is exact while N*P < 2^31
+and is replaced by an int64 one above (:func:`.common.needs_wide_fields`); the bits kernel is
+int64 throughout; overlaps are int16 up to N = 32767 (int32 above); bounded random integers
+need N < 2^32.  N*P is therefore limited only by memory (:func:`kernel_memory`, checked
+before allocation by the callers).
 """
 
 from __future__ import annotations

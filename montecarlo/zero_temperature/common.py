@@ -9,7 +9,8 @@ import numpy as np
 
 from hopfield_phases._core.validation import choice
 
-__all__ = ["TIE_RULES", "Relaxation", "rule_code", "empty_result", "check_int_limits"]
+__all__ = ["TIE_RULES", "Relaxation", "rule_code", "empty_result", "check_int_limits", "needs_wide_fields",
+           "INT32_FIELD_LIMIT", "MAX_N"]
 
 TIE_RULES = ("reference", "sign")
 
@@ -51,7 +52,26 @@ def empty_result(R: int, N: int) -> Relaxation:
                       zero_fields=np.zeros(R, np.int64))
 
 
+#: N*P from which an int32 accumulator of ``x_i . m`` could overflow (|x_i . m| <= N P, Sec. 4.4);
+#: the kernels switch to int64 accumulators there (no refusal).
+INT32_FIELD_LIMIT = 2**31
+#: bounded random integers of the permutation (Lemire) need N < 2^32 (Sec. 4.4).
+MAX_N = 2**32 - 1
+
+
+def needs_wide_fields(N: int, P: int) -> bool:
+    """Whether the int32 field accumulator can overflow (``N * P >= 2^31``, Sec. 4.4 "above,
+    use int64"): the int8 kernel then accumulates ``x_i . m`` in int64.  The bits kernel always
+    works in int64 (counts, plane sums, fields)."""
+    return int(N) * int(P) >= INT32_FIELD_LIMIT
+
+
 def check_int_limits(N: int, P: int) -> None:
-    """The int32 field accumulators of the matrix-free kernels need ``N * P < 2^31`` (Sec. 4.4)."""
-    if N * P >= 2**31:
-        raise ValueError(f"N: N*P = {N * P} exceeds the int32 field limit 2^31")
+    """The integer limits that remain once the fields are int64 (Sec. 4.4): ``N < 2^32``
+    (bounded random integers of the shuffle) and ``|H_i| <= N P < 2^63``.  ``N * P`` is
+    otherwise limited only by memory (checked by the callers' memory guard).  Index
+    arithmetic in the numba kernels is int64 (``intp``) throughout."""
+    if int(N) > MAX_N:
+        raise ValueError(f"N: N = {N} must be < 2^32 (bounded random integers of the permutation)")
+    if int(N) * int(P) >= 2**63:
+        raise ValueError(f"N: N*P = {int(N) * int(P)} exceeds the int64 field limit 2^63")

@@ -2,8 +2,10 @@
 Secs. 3.2, 3.3).
 
 Per visit and active replica: P int8 x int16 multiply-adds (:func:`montecarlo.fields.dot_i8_m`,
-vectorised 16-bit madd), reading P bytes; per flip P int16 updates.  Overlaps m are int16
-(int32 if N > 32767).  A *certified sign cache* (see :mod:`.bits`) skips evaluations whose
+vectorised 16-bit madd, int32 accumulator), reading P bytes; per flip P int16 updates.  Overlaps
+m are int16 (int32 if N > 32767).  Where the int32 accumulator could overflow (``N * P >= 2^31``,
+Sec. 4.4) the field is accumulated in int64 (:func:`dot_i8_m_wide`): same integers, so the
+trajectory is unchanged; N*P is then limited only by memory.  A *certified sign cache* (see :mod:`.bits`) skips evaluations whose
 sign is already known.  Software prefetch of the row visited two steps ahead.
 """
 
@@ -17,9 +19,9 @@ from hopfield_phases._core.validation import integer
 from ..fields import dot_i8_m, init_overlaps_int8
 from ..prefetch import PREFETCH_DISTANCE, prefetch_row
 from ..rng import new_state, shuffle
-from .common import Relaxation, check_int_limits, empty_result, rule_code
+from .common import Relaxation, check_int_limits, empty_result, needs_wide_fields, rule_code
 
-__all__ = ["relax_int8", "memory_bytes"]
+__all__ = ["relax_int8", "memory_bytes", "dot_i8_m_wide"]
 
 
 def memory_bytes(N: int, P: int, R: int = 1) -> int:
@@ -28,8 +30,18 @@ def memory_bytes(N: int, P: int, R: int = 1) -> int:
 
 
 @njit(cache=True)
+def dot_i8_m_wide(x, m):
+    """``sum_k x[k] m[k]`` for an int8 row x and int16/int32 overlaps m, int64 accumulator
+    (exact for any N*P < 2^63; rfhm_dynamics.md Sec. 4.4)."""
+    acc = np.int64(0)
+    for k in range(x.shape[0]):
+        acc += np.int64(x[k]) * np.int64(m[k])
+    return acc
+
+
+@njit(cache=True)
 def _relax_int8_kernel(X, S, M, state, rule, max_sweeps, converged, sweeps, flips, zeros, prefetch,
-                       use_cache):
+                       use_cache, wide):
     N, P = X.shape
     R = S.shape[0]
     Hb = np.zeros((R, N), dtype=np.int64)  # certified sign cache (see the bits kernel)
@@ -56,7 +68,10 @@ def _relax_int8_kernel(X, S, M, state, rule, max_sweeps, converged, sweeps, flip
                 if use_cache and abs(hb) > twoP * (Fr[r] - Fs[r, i]):
                     H = hb
                 else:
-                    H = np.int64(dot_i8_m(x, M[r]) - np.int32(P) * np.int32(si))
+                    if wide:
+                        H = dot_i8_m_wide(x, M[r]) - np.int64(P) * np.int64(si)
+                    else:
+                        H = np.int64(dot_i8_m(x, M[r]) - np.int32(P) * np.int32(si))
                     Hb[r, i] = H
                     Fs[r, i] = Fr[r]
                 flip = False
@@ -95,21 +110,25 @@ def _relax_int8_kernel(X, S, M, state, rule, max_sweeps, converged, sweeps, flip
 
 
 def relax_int8(X: np.ndarray, starts: np.ndarray, seed=0, tie: str = "reference",
-               max_sweeps: int = 500, prefetch: bool = True, sign_cache: bool = True) -> Relaxation:
+               max_sweeps: int = 500, prefetch: bool = True, sign_cache: bool = True,
+               wide: bool | None = None) -> Relaxation:
     """Matrix-free exact kernel on site-major int8 X (N x P), all start states batched with
     one shared permutation stream from ``new_state(seed)``.  Memory N*P + 2*R*P bytes;
-    per sweep N visits of R*P int8 x int16 multiply-adds; per flip P updates."""
+    per sweep N visits of R*P int8 x int16 multiply-adds; per flip P updates.  ``wide``:
+    int64 field accumulator (default: exactly when ``N * P >= 2^31``; forcing it gives the
+    same integers, used by the tests)."""
     rule = rule_code(tie)
     max_sweeps = integer("max_sweeps", max_sweeps, minimum=1)
     N, P = X.shape
     check_int_limits(N, P)
+    wide = needs_wide_fields(N, P) if wide is None else bool(wide)
     S = np.ascontiguousarray(np.atleast_2d(starts), dtype=np.int8).copy()
     R = S.shape[0]
-    M = np.empty((R, P), dtype=np.int16 if N <= 32767 else np.int32)
+    M = np.empty((R, P), dtype=np.int16 if N <= 32767 else (np.int32 if N < 2**31 else np.int64))
     init_overlaps_int8(X, S, M)
     out = empty_result(R, N)
     _relax_int8_kernel(X, S, M, new_state(seed), rule, max_sweeps, out.converged, out.sweeps,
-                       out.flips, out.zero_fields, prefetch, bool(sign_cache))
+                       out.flips, out.zero_fields, prefetch, bool(sign_cache), bool(wide))
     out.states = S
     out.overlaps_final = M  # maintained m = X s (for invariant checks)
     return out

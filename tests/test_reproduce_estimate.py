@@ -1,0 +1,132 @@
+"""Cost estimates printed by ``reproduce`` and ``reproduce --dry-run`` (compare.cost_model,
+montecarlo.cost): fast, one line per registered figure, unknown (never a crash) without a cost
+model, and a per-task model that reproduces its own calibration runs."""
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+
+from hopfield_phases.compare import cost_model as cm
+from hopfield_phases.compare import figures
+from hopfield_phases.compare.cli import main
+from hopfield_phases.compare.commands.reproduce import reproduce
+from hopfield_phases.montecarlo import cost as mcost
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("size", ["quick", "paper"])
+def test_dry_run_lists_every_figure_fast_and_writes_nothing(size, tmp_path, capsys):
+    out = tmp_path / "out"
+    t0 = time.perf_counter()
+    assert main(["reproduce", "--size", size, "--dry-run", "--out", str(out)]) == 0
+    elapsed = time.perf_counter() - t0
+    text = capsys.readouterr().out
+    assert elapsed < 30, elapsed  # seconds: no simulation, no theory
+    assert not out.exists()  # nothing written, nothing run
+    lines = text.splitlines()
+    assert lines[0].startswith(f"estimate (size={size}")
+    for name in figures.registry():
+        assert sum(1 for ln in lines if ln.split()[:1] == [name]) == 1, name
+    assert any(ln.split()[:1] == ["TOTAL"] for ln in lines)
+    assert "[1/" not in text  # no figure was started
+    for name in ("rfhm-fig1", "rfhm-fig3a", "rfhm-fig3b"):  # the RFHM figures have a cost model
+        row = next(ln for ln in lines if ln.split()[:1] == [name])
+        assert "unknown" not in row, row
+
+
+def test_paper_estimates_exceed_quick_and_use_the_papers_sizes():
+    from hopfield_phases.compare.figures import rfhm_fig1, rfhm_fig3a, rfhm_fig3b
+
+    for mod in (rfhm_fig1, rfhm_fig3a, rfhm_fig3b):
+        q, p = mod.estimate("quick", workers=2), mod.estimate("paper", workers=2)
+        assert q.known and p.known
+        assert p.seconds > 5 * q.seconds and p.peak_bytes > q.peak_bytes
+        assert p.seconds_high >= p.seconds > 0
+    # [W]: Fig. 1 and Fig. 3a at N = 32000 with 40 samples; Fig. 3b groups of 10, 4 to 10 groups
+    for mod in (rfhm_fig1, rfhm_fig3a):
+        assert mod.SIZES["paper"]["N"] == 32000 and mod.SIZES["paper"]["samples"] == 40
+        assert {p["N"] for p in mod.grid("paper")} >= {32000}
+    s = rfhm_fig3b.SIZES["paper"]
+    assert s["group_size"] == 10
+    assert {rfhm_fig3b.groups_for("paper", N) for N in s["N_dense"]} <= set(range(4, 11))
+    assert min(rfhm_fig3b.groups_for("paper", N) for N in s["N_dense"]) == 4
+    assert max(rfhm_fig3b.groups_for("paper", N) for N in s["N_dense"]) == 10
+    for mod in (rfhm_fig1, rfhm_fig3a, rfhm_fig3b):
+        assert "[W]" in mod.SIZE_PROVENANCE["paper"] and "chosen" in mod.SIZE_PROVENANCE["paper"]
+
+
+def test_figure_without_hook_or_with_failing_hook_is_unknown():
+    def build(*a, **k):  # never called
+        raise AssertionError
+
+    plain = figures.Figure(name="x", help="", build=build)
+    assert not cm.estimate_figure(plain, "paper").known
+    assert "no cost model" in cm.estimate_figure(plain, "paper").note
+
+    def broken(size, workers=None):
+        raise RuntimeError("boom")
+
+    bad = figures.Figure(name="y", help="", build=build, estimate=broken)
+    e = cm.estimate_figure(bad, "paper")
+    assert not e.known and "boom" in e.note
+    wrong = figures.Figure(name="z", help="", build=build, estimate=lambda size, workers=None: 3.0)
+    assert not cm.estimate_figure(wrong, "paper").known
+    table = cm.format_estimates({"x": cm.estimate_figure(plain, "paper"), "y": e}, "paper",
+                                measured={"x": 12.0})
+    assert "unknown" in table and "last measured run: 12 s" in table and "2 figure(s) of unknown" in table
+
+
+def test_sweep_estimate_arithmetic():
+    a = mcost.TaskCost(seconds=10.0, seconds_high=20.0, peak_bytes=100)
+    b = mcost.TaskCost(seconds=1.0, seconds_high=2.0, peak_bytes=1000)
+    e = cm.sweep_estimate([(a, 2), (b, 4)], workers=2, base_bytes=50)
+    assert e.tasks == 6
+    assert e.seconds == pytest.approx((20 + 4) / 2) and e.seconds_high == pytest.approx(48 / 2)
+    assert e.peak_bytes == 50 + 2 * (50 + 1000)
+    one = cm.sweep_estimate([(a, 1)], workers=8, base_bytes=0)  # one task: its own time, one worker
+    assert one.seconds == 10.0 and one.peak_bytes == 100
+    with pytest.raises(ValueError, match="^workers"):
+        cm.sweep_estimate([(a, 1)], workers=0)
+
+
+def test_task_cost_scales_and_picks_the_kernel():
+    base = dict(N=8000, alpha_D=0.005, L_train=3, L_test=[3, 5, 7], coefficients="sparse")
+    small = mcost.rfhm_sample_cost(dict(base, alpha=0.02))  # int8
+    big = mcost.rfhm_sample_cost(dict(base, alpha=1.0))  # bits
+    assert 0 < small.seconds < big.seconds < big.seconds_high
+    doubled = mcost.rfhm_sample_cost(dict(base, N=16000, alpha=1.0))
+    assert doubled.seconds == pytest.approx(4 * big.seconds, rel=0.05)  # ~ N P = alpha N^2
+    with pytest.raises(ValueError, match="^alpha"):
+        mcost.rfhm_sample_cost(dict(base, alpha=-1.0))
+
+
+def test_model_reproduces_its_calibration_runs():
+    """Given the measured sweep counts, the fitted per-task model is within a factor 2 of the
+    measured time for every calibration point above 0.1 s (the calibration is not vacuous)."""
+    runs = json.loads((ROOT / "benchmarks" / "rfhm_cost_calibration_runs.json").read_text())["runs"]
+    cal = mcost.calibration()
+    checked = 0
+    for r in runs:
+        if r["measured_s"] < 0.1 or r["coefficients"] == "dense":
+            continue
+        k = cal[r["kernel"]]
+        pred = (k["build_per_NP"] * r["N"] * r["P"]
+                + k["relax_per_NP_sweep"] * r["N"] * r["P"] * r["sweeps_total"])
+        assert 0.5 < pred / r["measured_s"] < 2.0, r
+        checked += 1
+    assert checked >= 5
+
+
+def test_reproduce_prints_estimate_before_running(tmp_path, capsys):
+    import io
+
+    buf = io.StringIO()
+    res = reproduce(tmp_path, size="tiny", only=["rfhm-fig3b"], workers=1, stream=buf)
+    text = buf.getvalue()
+    assert text.index("estimate (size=tiny") < text.index("[1/1] rfhm-fig3b")
+    assert res["estimates"]["rfhm-fig3b"].known
+    timings = json.loads((tmp_path / "timings.json").read_text())
+    assert "estimated_seconds" in timings["rfhm-fig3b"]
