@@ -5,6 +5,7 @@ import tracemalloc
 
 import numpy as np
 import pytest
+from _stats import chi2_pvalue as _chi2_pvalue  # noqa: E402 (tests/ is on sys.path)
 
 from hopfield_phases.montecarlo import patterns as pt
 from hopfield_phases.montecarlo import rng as xr
@@ -485,19 +486,6 @@ def test_metropolis_mattis_state():
         metropolis(X, X[:, :1].T, -1.0)
 
 
-def _chi2_pvalue(counts, prob, min_expected=5.0):
-    """Pearson chi-square p-value; cells with expected count < min_expected are pooled."""
-    from scipy import stats
-
-    counts = np.asarray(counts, dtype=float)
-    exp = counts.sum() * np.asarray(prob, dtype=float)
-    big = exp >= min_expected
-    c, e = list(counts[big]), list(exp[big])
-    if (~big).any():
-        c.append(counts[~big].sum())
-        e.append(exp[~big].sum())
-    c, e = np.array(c), np.array(e)
-    return float(stats.chi2.sf(((c - e) ** 2 / e).sum(), len(c) - 1))
 
 
 def test_metropolis_samples_the_exact_boltzmann_law():

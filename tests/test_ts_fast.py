@@ -15,6 +15,7 @@ import math
 import numba
 import numpy as np
 import pytest
+from _stats import chi2_pvalue  # noqa: E402 (tests/ is on sys.path)
 from scipy import stats
 
 from hopfield_phases.montecarlo import teacher_student as tsm
@@ -26,16 +27,6 @@ def all_configs(N):
     return np.array(list(itertools.product([-1, 1], repeat=N)), dtype=np.int64)
 
 
-def chi2_pvalue(counts, expected_prob, min_expected=5.0):
-    counts = np.asarray(counts, dtype=float)
-    exp = counts.sum() * np.asarray(expected_prob, dtype=float)
-    big = exp >= min_expected
-    c, e = list(counts[big]), list(exp[big])
-    if (~big).any():
-        c.append(counts[~big].sum())
-        e.append(exp[~big].sum())
-    c, e = np.array(c), np.array(e)
-    return float(stats.chi2.sf(float(((c - e) ** 2 / e).sum()), len(c) - 1))
 
 
 def packed(N, p, M, seed, T_teacher=2.0):

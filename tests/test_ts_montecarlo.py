@@ -13,6 +13,7 @@ import math
 
 import numpy as np
 import pytest
+from _stats import chi2_pvalue  # noqa: E402 (tests/ is on sys.path)
 from scipy import signal, stats
 
 from hopfield_phases.montecarlo import rng as xr
@@ -26,20 +27,6 @@ def all_configs(N):
     return np.array(list(itertools.product([-1, 1], repeat=N)), dtype=np.int64)
 
 
-def chi2_pvalue(counts, expected_prob, min_expected=5.0):
-    """Pearson chi-square p-value; cells with expected count < min_expected are pooled."""
-    counts = np.asarray(counts, dtype=float)
-    n = counts.sum()
-    exp = n * np.asarray(expected_prob, dtype=float)
-    big = exp >= min_expected
-    c = list(counts[big])
-    e = list(exp[big])
-    if (~big).any():
-        c.append(counts[~big].sum())
-        e.append(exp[~big].sum())
-    c, e = np.array(c), np.array(e)
-    stat = float(((c - e) ** 2 / e).sum())
-    return float(stats.chi2.sf(stat, len(c) - 1))
 
 
 def polynomial_S_bruteforce(y, p):
