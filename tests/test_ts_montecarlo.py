@@ -14,7 +14,7 @@ import math
 import numpy as np
 import pytest
 from _stats import chi2_pvalue  # noqa: E402 (tests/ is on sys.path)
-from scipy import signal, stats
+from scipy import signal
 
 from hopfield_phases.montecarlo import rng as xr
 from hopfield_phases.montecarlo import statistics as mcs
