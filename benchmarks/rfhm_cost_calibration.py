@@ -13,7 +13,7 @@ point: build and relaxation wall seconds, kernel, P, R, the sweeps summed over t
 flips, and the process's peak RSS (points run in order of increasing predicted memory, so the
 running maximum of ``ru_maxrss`` is the point's own peak).
 
-Fit (rfhm_dynamics.md Sec. 4.2, "time(instance) = build + sum over start states of
+Fit (docs/theory/rfhm_dynamics.md Sec. 4.2, "time(instance) = build + sum over start states of
 time(relaxation)", with per-visit cost proportional to P for both exact kernels):
 
     build_seconds   = b_k * N * P            (+ b_dense * N * P * D / 64 for dense coefficients)
@@ -115,7 +115,7 @@ SURVEY_FIGURES = ("rfhm-fig1", "rfhm-fig3a", "rfhm-fig3b")
 
 def sweep_survey(size: str, samples: int, workers: int, tmp: Path) -> dict:
     """Sweeps per start state over each RFHM figure's own grid at ``size`` (default "quick":
-    the figure's design at reduced N; rfhm_dynamics.md Sec. 4.2: "sweep counts can be taken
+    the figure's design at reduced N; docs/theory/rfhm_dynamics.md Sec. 4.2: "sweep counts can be taken
     from a survey with a fast exact kernel").  A grid shrunk uniformly in N would misplace
     figures whose grid scales differently with N (rfhm-fig3b: D ~ sqrt(N) for dense
     coefficients), so the figure's own smaller grid is used.  Returns per figure the

@@ -15,7 +15,7 @@ JIT warm-up on a tiny instance; each size reports medians over the 5 fixed seeds
 
 Variants
 --------
-``reference``  faithful port of the authors' algorithm (rfhm_dynamics.md Sec. 2):
+``reference``  faithful port of the authors' algorithm (docs/theory/rfhm_dynamics.md Sec. 2):
                examples generated as int8 then float32; J = X X^T / N in float32 by general
                products on the lower block triangle (block 2048) mirrored (the flop count of
                ssyrk; numpy's ``A @ A.T`` would call ssyrk, reported to crash at N = 32000),
@@ -34,7 +34,7 @@ thread, so that the ratios are not distorted by other users of the machine; wall
 load average are printed too.  Peak memory: ``ru_maxrss`` of the subprocess (includes the
 Python interpreter, numpy and numba, ~150 MB).  ``sweep`` = CPU time of one extra zero-flip
 sweep from the converged states (per-sweep cost).  Where the reference is not run
-(N > --reference-max-N), its time is *estimated* by the cost model of rfhm_dynamics.md Sec.
+(N > --reference-max-N), its time is *estimated* by the cost model of docs/theory/rfhm_dynamics.md Sec.
 4.2 -- ``build = c_b N^2 P`` and ``relax = c_s (sweeps + R) 4 N^2`` with c_b, c_s fitted on
 the largest measured reference size and the sweep counts of the fast run (the same law of
 dynamics) -- and marked ``est``.

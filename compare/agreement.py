@@ -1,6 +1,6 @@
 """Agreement between simulation and theory: where a transition happens, and how well it matches.
 
-Methods (``rfhm_dynamics.md`` Sec. 5.2, ``rfhm_theory.md`` Sec. 5 item 8):
+Methods (``docs/theory/rfhm_dynamics.md`` Sec. 5.2, ``docs/theory/rfhm_theory.md`` Sec. 5 item 8):
 
 * **Per-x sample means** with standard errors (:func:`sample_means`), and z-scores of those means
   against a reference curve, with the fraction of ``|z| > 2`` and ``chi^2/dof``
@@ -15,7 +15,7 @@ Methods (``rfhm_dynamics.md`` Sec. 5.2, ``rfhm_theory.md`` Sec. 5 item 8):
 * **Bootstrap over samples** (:func:`transition`): the samples at each x are resampled with
   replacement, independently for each x (different x are independent instances), and the
   crossing is recomputed; the interval is the percentile interval of the bootstrap
-  distribution (default 16-84 %, i.e. a 68 % band as in ``rfhm_dynamics.md`` Sec. 5.2).
+  distribution (default 16-84 %, i.e. a 68 % band as in ``docs/theory/rfhm_dynamics.md`` Sec. 5.2).
   The resampling is ``scipy.stats.bootstrap`` (one independent sample per x, ``paired=False``)
   with an explicit ``numpy.random.Generator`` seeded from ``seed``; the interval is taken over
   the replicas that have a crossing, and the others are counted (``n_failed``), never dropped
@@ -584,7 +584,7 @@ def crossing_rows(x, samples, theory: dict, quantity: str, *, threshold: float =
 
 
 # --------------------------------------------------------------------------------------------
-# overlap landscape V(q*) (teacher_student_theory.md Sec. 3.6)
+# overlap landscape V(q*) (docs/theory/teacher_student_theory.md Sec. 3.6)
 # --------------------------------------------------------------------------------------------
 
 

@@ -1,4 +1,4 @@
-"""Reduction of the p = 3 overlap-landscape experiment (``teacher_student_theory.md`` Secs. 3.6
+"""Reduction of the p = 3 overlap-landscape experiment (``docs/theory/teacher_student_theory.md`` Secs. 3.6
 and 12): the RS theory curves V(q*) and their comparison with an umbrella-sampling estimate
 (:mod:`hopfield_phases.montecarlo.umbrella`, which owns the simulation and the reweighting).
 Used by ``figure ts-landscape`` and ``simulate ts-landscape``, so both report the same numbers

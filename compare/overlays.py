@@ -15,7 +15,7 @@ figure that stores them in its CSV can be redrawn from it.
   "retrieval" when the mean overlap with the pattern exceeds 0.8 (filled circle) and
   "no retrieval" otherwise (open circle).  At T = 0 the load where the mean final overlap
   crosses 0.9 downward (bootstrap interval) is compared with alpha_c = 0.137906
-  (``rfhm_theory.md`` Sec. 3.2; the finite-N crossing lies above it).
+  (``docs/theory/rfhm_theory.md`` Sec. 3.2; the finite-N crossing lies above it).
 * **RFHM diagram** (``rfhm-phase-diagram``, axes alpha, alpha_D): dense +-1 coefficients at a
   few alpha_D; the learning onset (mu crosses 0.9 upward) and the storage collapse (m_train
   crosses 0.9 downward) in alpha, with 68 % bootstrap intervals, as horizontal error bars,
@@ -25,7 +25,7 @@ figure that stores them in its CSV can be redrawn from it.
   default): Metropolis runs of the distinct-index student (``montecarlo.teacher_student``)
   from planted and random starts; marker fill = q* (planted: circles, random: triangles),
   showing the hysteresis of the first-order transition.  These are qualitative (N ~ 10^2:
-  large finite-size effects, ``teacher_student_theory.md`` Sec. 12), so no agreement rows.
+  large finite-size effects, ``docs/theory/teacher_student_theory.md`` Sec. 12), so no agreement rows.
 """
 
 from __future__ import annotations

@@ -219,7 +219,7 @@ def main(args) -> int:
             write_table(args.per_degree, pd, description="P(retrieved | n) per (L, alpha_D, N, alpha)")
     if args.out:
         write_table(args.out, table, description="finite-size scaling of the degree-resolved RFHM "
-                    "experiment (rfhm_sparse_theory.md Sec. 6)")
+                    "experiment (docs/theory/rfhm_sparse_theory.md Sec. 6)")
         print(args.out)
         return 0
     keys = []

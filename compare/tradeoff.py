@@ -1,6 +1,6 @@
 """Reduction of the recovery experiment: prototypes (eR) vs features (gR/lR).
 
-Physics: ``teacher_student_theory.md`` Secs. 3.6, 6, 12; the question is the poster's
+Physics: ``docs/theory/teacher_student_theory.md`` Secs. 3.6, 6, 12; the question is the poster's
 "Discussion" claim that recovery from a corrupted copy of xi* is much faster with prototypes.
 Input: the per-run rows of :func:`hopfield_phases.montecarlo.recovery.recovery_task` (columns
 ``recovered``, ``t_rec`` (NaN when not recovered within the budget), ``budget``, ``q0``, ...).

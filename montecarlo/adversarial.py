@@ -1,6 +1,6 @@
 """Adversarial start for the dense student at zero temperature (the paper's Fig. 8).
 
-Physics: teacher_student_paper_code.md ("Their figures" item 8); theory in
+Physics: docs/theory/teacher_student_paper_code.md ("Their figures" item 8); theory in
 ``theory.teacher_student.adversarial`` (eps_c = alpha^{1/3}/(1 + alpha^{1/3}) for p = 4).
 
 Protocol.  Finite-noise regime of a p* = 2 teacher (:mod:`montecarlo.mismatched_teacher`):

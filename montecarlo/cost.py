@@ -1,5 +1,5 @@
 """Per-task cost model of the simulations (wall seconds and peak bytes of one sample), for the
-estimates that ``reproduce`` prints before a long run (rfhm_dynamics.md Sec. 4.2).
+estimates that ``reproduce`` prints before a long run (docs/theory/rfhm_dynamics.md Sec. 4.2).
 
 RFHM sample (``montecarlo.rfhm.run_sample``), kernel k chosen as the run would choose it::
 

@@ -1,4 +1,4 @@
-"""Exact integer overlaps and fields of the Hebbian Hopfield network (rfhm_dynamics.md
+"""Exact integer overlaps and fields of the Hebbian Hopfield network (docs/theory/rfhm_dynamics.md
 Secs. 1.2, 3.2).
 
 Couplings ``J = X^T X / N`` with zero diagonal, X the P x N matrix of examples, stored

@@ -1,6 +1,6 @@
 """The standard Hopfield network (Hopfield 1982; Amit, Gutfreund & Sompolinsky 1987) as a sweep
 task: the simulation points drawn over the AGS phase diagram (``figure hopfield-phase-diagram``;
-``rfhm_theory.md`` Secs. 3.2-3.4).
+``docs/theory/rfhm_theory.md`` Secs. 3.2-3.4).
 
 Per sample: ``P = max(1, round(alpha N))`` random +-1 patterns (site-major int8, drawn from
 child 0 of the sample's SeedSequence), the network started from pattern 0 and run with

@@ -1,9 +1,9 @@
 """Monte Carlo with a teacher of order p* != p: exact sampling of a p*-spin Curie-Weiss teacher
 (p* = 2 in the paper) and a p-body student trained on its examples.
 
-Physics: teacher_student_theory.md Sec. 2 (exact finite-N law of K = xi*.sigma and the
+Physics: docs/theory/teacher_student_theory.md Sec. 2 (exact finite-N law of K = xi*.sigma and the
 sampling recipe, valid for any teacher order, p* = 2 included), Sec. 10 (p' != p), Sec. 12
-(Monte Carlo protocol); teacher_student_paper_code.md ("Their figures" items 6-8).
+(Monte Carlo protocol); docs/theory/teacher_student_paper_code.md ("Their figures" items 6-8).
 
 Teacher.  ``H_T = -N^{1-p*} (xi*.sigma)^{p*}`` (literal; p* = 2: ``-K^2/N``).  Exact law
 ``P(K) ∝ C(N, (N+K)/2) exp(beta* K^{p*}/N^{p*-1})`` then a uniformly random configuration with

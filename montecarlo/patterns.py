@@ -1,7 +1,7 @@
 """Random-features data: features F, coefficients c, examples xi = sign(F c), and the storage
 layouts that the dynamics kernels read.
 
-Model (rfhm_theory.md Sec. 1.1, rfhm_dynamics.md Sec. 1.1, workshop paper eq. 2):
+Model (docs/theory/rfhm_theory.md Sec. 1.1, docs/theory/rfhm_dynamics.md Sec. 1.1, workshop paper eq. 2):
 
 * features ``F`` in {+-1}^{N x D}, i.i.d. uniform.  Stored **site-major**: ``F[i, k]`` is
   component i of feature ``f_k`` (int8, N x D, row i contiguous).
@@ -15,7 +15,7 @@ Model (rfhm_theory.md Sec. 1.1, rfhm_dynamics.md Sec. 1.1, workshop paper eq. 2)
 Layouts:
 
 * ``X`` site-major int8 (N x P): ``X[i, mu] = xi^mu_i``; row i is the vector ``x_i`` read at
-  each visit of site i (rfhm_dynamics.md Sec. 3.2).  N*P bytes.
+  each visit of site i (docs/theory/rfhm_dynamics.md Sec. 3.2).  N*P bytes.
 * bit-packed site-major ``B`` (N x W uint64, W = ceil(P/64)): bit ``mu & 63`` of word
   ``mu >> 6`` of row i is 1 iff ``xi^mu_i = +1``; padding bits (mu >= P) are 0
   (Sec. 3.5).  N*W*8 bytes.

@@ -1,4 +1,4 @@
-"""Software prefetch for numba kernels (rfhm_dynamics.md Sec. 3.7).
+"""Software prefetch for numba kernels (docs/theory/rfhm_dynamics.md Sec. 3.7).
 
 numba has no prefetch builtin; :func:`prefetch_row` is an ``@intrinsic`` that emits LLVM's
 ``llvm.prefetch`` (read, locality 2 = keep in L2, data cache) for every 64-byte cache line of

@@ -1,6 +1,6 @@
 """Recovery of the teacher's pattern from a corrupted start: Monte Carlo.
 
-Physics: teacher_student_theory.md Sec. 12 (the MC protocol: exact teacher, distinct-index
+Physics: docs/theory/teacher_student_theory.md Sec. 12 (the MC protocol: exact teacher, distinct-index
 student, single-spin Metropolis with random sequential sweeps, or T = 0 descent), Sec. 3.6
 (the landscape V(q*) that governs the recovery) and Sec. 6 (eR, the aligned teacher).  The
 question is the poster's "Discussion" claim: starting the student from a corrupted copy of

@@ -1,4 +1,4 @@
-"""The experiment of the workshop paper (Negri et al. 2023, "Methods"; rfhm_dynamics.md Sec. 1.1):
+"""The experiment of the workshop paper (Negri et al. 2023, "Methods"; docs/theory/rfhm_dynamics.md Sec. 1.1):
 magnetisations of the Random-Features Hopfield Model under exact zero-temperature dynamics.
 
 Per sample (one instance):
@@ -39,7 +39,7 @@ the grid parameters and ``sample`` (added by ``montecarlo.sweep``), then
 Memory: the chosen kernel's data (N*P bytes for int8, N*P/8 for bits) plus N*D bytes of
 features and the coefficients during generation (B is written 64 examples at a time)
 (:func:`sample_memory`); checked before allocation.  N*P is limited only by memory (int64
-fields where int32 could overflow; rfhm_dynamics.md Sec. 4.4) and N by 2^32.
+fields where int32 could overflow; docs/theory/rfhm_dynamics.md Sec. 4.4) and N by 2^32.
 Time: ~ build + (sweeps summed over the start states) x N x P x const, calibrated in
 :mod:`montecarlo.cost` (``benchmarks/rfhm_cost_calibration.py``).
 """
@@ -204,7 +204,7 @@ def validate_parameters(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coeffici
     """Check every argument (ValueError naming the parameter) and return the derived sizes
     ``(N, P, D, L_train, L_test tuple, kernel)``; includes the memory check.  No allocation.
 
-    Limits (rfhm_dynamics.md Sec. 4.4): ``N < 2^32`` (bounded random integers) and memory.
+    Limits (docs/theory/rfhm_dynamics.md Sec. 4.4): ``N < 2^32`` (bounded random integers) and memory.
     N*P is *not* limited by 2^31: the kernels use int64 fields where int32 could overflow, so
     the real limit on N*P is the memory guard (about N*P/8 bytes bit-packed, N*P for int8,
     plus the generation buffers: :func:`sample_memory`)."""

@@ -32,7 +32,7 @@ Conventions
 * ``shuffle(state, a)`` -- in-place Fisher-Yates on a 1-D array: for i = n-1 .. 1, swap
   a[i] with a[bounded(i+1)].  Consumes exactly n-1 bounded draws (plus rare rejections).
   Applied to any permutation it yields a uniform permutation independent of the past, so
-  the dynamics shuffles the *previous* sweep's order in place (rfhm_dynamics.md Sec. 3.0).
+  the dynamics shuffles the *previous* sweep's order in place (docs/theory/rfhm_dynamics.md Sec. 3.0).
 
 All jitted functions are compiled with ``cache=True``.  Cost: a few ns per draw.
 """

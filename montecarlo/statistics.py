@@ -1,5 +1,5 @@
 """Statistics of Markov chains: integrated autocorrelation time, error of the mean, and the
-first-half / second-half check (teacher_student_theory.md Sec. 12, observables and averages).
+first-half / second-half check (docs/theory/teacher_student_theory.md Sec. 12, observables and averages).
 
 Integrated autocorrelation time
 -------------------------------

@@ -1,4 +1,4 @@
-"""Exact finite-N sampling of the dense teacher's examples (teacher_student_theory.md Sec. 2, 11).
+"""Exact finite-N sampling of the dense teacher's examples (docs/theory/teacher_student_theory.md Sec. 2, 11).
 
 The teacher is a p-body Hopfield network with one pattern xi* (a p-spin Curie-Weiss
 ferromagnet).  Its examples sigma^a in {+-1}^N are i.i.d. Gibbs samples at temperature

@@ -1,6 +1,6 @@
 """Dense (p-body) Hopfield student learning from a teacher's examples: Monte Carlo.
 
-Physics: teacher_student_theory.md Sec. 1 (model), 2 (teacher), 11 (Hamiltonians), 12 (MC
+Physics: docs/theory/teacher_student_theory.md Sec. 1 (model), 2 (teacher), 11 (Hamiltonians), 12 (MC
 protocol).
 
 Model

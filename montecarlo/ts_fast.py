@@ -1,6 +1,6 @@
 """Dense teacher-student Monte Carlo: a bit-packed, multi-chain exact kernel.
 
-Physics: teacher_student_theory.md Sec. 1 (model), 2 (teacher), 11 (Hamiltonians), 12 (MC
+Physics: docs/theory/teacher_student_theory.md Sec. 1 (model), 2 (teacher), 11 (Hamiltonians), 12 (MC
 protocol, incremental update).  Same Markov chain law as the reference kernel
 :mod:`montecarlo.teacher_student` (kept as the reference): random sequential sweeps (a fresh
 Fisher-Yates permutation per sweep from the chain's xoshiro256** stream), Metropolis

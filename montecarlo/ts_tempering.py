@@ -1,6 +1,6 @@
 """Multi-chain, multi-temperature teacher-student runs on one data set, equilibration built in.
 
-Physics: teacher_student_theory.md Sec. 12 (MC protocol: planted and random starts, means over
+Physics: docs/theory/teacher_student_theory.md Sec. 12 (MC protocol: planted and random starts, means over
 the last 2/3 of the sweeps); the kernel is :mod:`montecarlo.ts_fast`.
 
 * :func:`chain_statistics` - per chain tau_int of q* (emcee estimator, 1 + 2 sum rho), the error of the mean

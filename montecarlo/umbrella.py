@@ -1,7 +1,7 @@
 """Overlap landscape of the dense student by umbrella sampling in q* and MBAR reweighting: the
 one home of this experiment (windows, chains, sweep task, reweighting, bootstrap).
 
-Physics: teacher_student_theory.md Sec. 3.6 (V(q*)), 12 (MC protocol).  The distribution of
+Physics: docs/theory/teacher_student_theory.md Sec. 3.6 (V(q*)), 12 (MC protocol).  The distribution of
 the generalisation overlap q* = xi.xi*/N in the student's Gibbs measure behaves as
 P_N(q*) ≍ exp(N V(q*)); its log per spin is the MC counterpart of the theory's constrained
 free entropy V(q*) (up to an additive constant and O(ln N / N) corrections).

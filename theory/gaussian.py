@@ -5,13 +5,13 @@ Every replica-symmetric saddle point in this toolkit is a set of Gaussian averag
 At low temperature the field is multiplied by beta, so ``b`` is large and the integrand has a
 kink or a step at ``h = 0`` on the z-scale ``1/b``.  Plain Gauss-Hermite quadrature in z is
 then wrong (``docs/theory/teacher_student_theory.md`` Sec. 3.5 reports O(1) errors in
-entropies at T <~ 0.25; ``rfhm_theory.md`` Sec. 2.2 and Sec. 6 item 8 report the same for the
+entropies at T <~ 0.25; ``docs/theory/rfhm_theory.md`` Sec. 2.2 and Sec. 6 item 8 report the same for the
 RFHM and AGS equations at beta >~ 10).  This module therefore uses two methods:
 
 * ``b <= GH_MAX_B``: Gauss-Hermite in z with ``GH_NODES`` nodes.  The integrands are analytic
   in the strip ``|Im h| < pi/2``, i.e. ``|Im z| < pi/(2b)``, so the error decays like
   ``exp(-pi sqrt(2 n) / b)``: below 1e-15 for b <= 1 with 200 nodes.
-* ``b > GH_MAX_B``: the split / asymptotic method of ``teacher_student_theory.md`` Sec. 3.5.
+* ``b > GH_MAX_B``: the split / asymptotic method of ``docs/theory/teacher_student_theory.md`` Sec. 3.5.
   The non-smooth asymptote (``sign h``, ``|h|``) is averaged in closed form; the remainder
   (``tanh h - sign h``, ``sech^2 h``, ``log1p(e^{-2|h|})``, ...) decays like ``e^{-2|h|}`` and is
   integrated in the variable h against the density ``N(h; a, b^2)`` with Gauss-Legendre panels

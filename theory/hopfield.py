@@ -697,7 +697,7 @@ def _alpha_g_point() -> _Point:
 def alpha_g() -> float:
     """The load where retrieval stops being the global minimum at T = 0: root of
     ``f0(alpha) = f_SG(alpha)`` (Sec. 3.2), by Brent's method along the T = 0 branch.
-    AGS quote 0.051; see ``rfhm_theory.md`` Sec. 6 item 4."""
+    AGS quote 0.051; see ``docs/theory/rfhm_theory.md`` Sec. 6 item 4."""
     return _alpha_g_point().alpha
 
 

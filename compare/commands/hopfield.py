@@ -67,7 +67,7 @@ def _run(args) -> int:
         path = write_table(
             args.out, rows, command=_command(args), seed=None,
             description="AGS replica-symmetric lines of the standard Hopfield model "
-                        "(rfhm_theory.md Sec. 3): one row per point, columns line (T_g, T_M, T_c, "
+                        "(docs/theory/rfhm_theory.md Sec. 3): one row per point, columns line (T_g, T_M, T_c, "
                         "T_n), n, alpha, T, binding (formula | fold | asym | free_energy).",
             columns={"line": "line name", "n": "mixture order (1: retrieval)",
                      "alpha": "load P/N", "T": "temperature (units of the Hebb coupling)",
@@ -102,7 +102,7 @@ def register(groups) -> None:
         "hopfield",
         help="AGS replica-symmetric phase diagram of the standard Hopfield model",
         description=(
-            "Lines of the AGS phase diagram (rfhm_theory.md Sec. 3): T_g = 1 + sqrt(alpha) "
+            "Lines of the AGS phase diagram (docs/theory/rfhm_theory.md Sec. 3): T_g = 1 + sqrt(alpha) "
             "(spin_glass), the retrieval spinodal T_M (retrieval_spinodal), the line T_c where "
             "retrieval becomes the global minimum (retrieval_global) and the stability lines T_n "
             "of symmetric n-mixtures (mixture).  Default: every line traced with --points "

@@ -1,5 +1,5 @@
 """``hopfield-phases simulate rfhm-degree``: the degree-resolved RFHM experiment
-(rfhm_sparse_theory.md Sec. 6; :mod:`montecarlo.rfhm_degree`) and
+(docs/theory/rfhm_sparse_theory.md Sec. 6; :mod:`montecarlo.rfhm_degree`) and
 ``hopfield-phases theory rfhm-sparse``: the degree-resolved theory (:mod:`theory.rfhm_sparse`).
 
 Examples::
@@ -117,7 +117,7 @@ def register(groups) -> None:
         "rfhm-sparse",
         help="sparse-coefficient RFHM: fold alpha*(n), critical degree, mean overlap (CSV)",
         description=(
-            "Degree-resolved T = 0 theory of the sparse RFHM (rfhm_sparse_theory.md): with --n, "
+            "Degree-resolved T = 0 theory of the sparse RFHM (docs/theory/rfhm_sparse_theory.md): with --n, "
             "the fold alpha*(n) per degree; with --alpha, the critical degree n_c(alpha) and the "
             "N = infinity mean feature overlap (Poisson mixture)."
         ),

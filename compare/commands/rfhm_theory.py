@@ -2,7 +2,7 @@
 
 Subcommands::
 
-    learning-line     alpha_c(alpha_D)            (rfhm_theory.md Secs. 2.4, 2.8)
+    learning-line     alpha_c(alpha_D)            (docs/theory/rfhm_theory.md Secs. 2.4, 2.8)
     mixture-spinodal  alpha_D^c(alpha, n)         (Secs. 2.4, 2.5, 2.8)
     mixture-line      alpha_c^(n)(alpha_D)        (inverse of the spinodal, Sec. 2.8)
     storage-line      alpha_s(alpha_D)            (Secs. 2.6, 2.8)
@@ -95,7 +95,7 @@ def _solve(args):
 def register(groups) -> None:
     p = groups.theory.add_parser(
         "rfhm", help="random-features Hopfield model: learning, mixture and storage lines",
-        description=__doc__.split("\n\n")[0] + " See rfhm_theory.md Sec. 2.",
+        description=__doc__.split("\n\n")[0] + " See docs/theory/rfhm_theory.md Sec. 2.",
     )
     sub = p.add_subparsers(dest="rfhm_command", metavar="LINE", required=True)
 

@@ -1,6 +1,6 @@
 """``hopfield-phases simulate ts`` and ``simulate ts-landscape``: dense teacher-student Monte Carlo.
 
-Physics: teacher_student_theory.md Sec. 2, 11, 12 (MC protocol), 3.6 (landscape).
+Physics: docs/theory/teacher_student_theory.md Sec. 2, 11, 12 (MC protocol), 3.6 (landscape).
 
 Examples::
 
@@ -119,7 +119,7 @@ def _run_ts(args) -> int:
     out = run_sweep(tsm.sweep_task, grid, args.samples, args.out, workers=args.workers,
                     executor=args.executor, scheduler=args.scheduler, master_seed=args.seed,
                     command=command_line(), progress=not args.quiet,
-                    description="dense teacher-student MC (teacher_student_theory.md Sec. 12)")
+                    description="dense teacher-student MC (docs/theory/teacher_student_theory.md Sec. 12)")
     print(out)
     if args.theory:
         from hopfield_phases._core.tables import write_table
@@ -193,7 +193,7 @@ def register(groups) -> None:
     p = groups.simulate.add_parser(
         "ts", help="dense teacher-student Metropolis: q*, m, energy vs alpha (resumable CSV)",
         description="Dense (p-body) Hopfield student learning from exact teacher samples "
-                    "(teacher_student_theory.md Sec. 12).  One row per grid point and sample: q*, "
+                    "(docs/theory/teacher_student_theory.md Sec. 12).  One row per grid point and sample: q*, "
                     "m, energy, acceptance, tau_int, r_N, r_sample.  Rerunning resumes; results "
                     "do not depend on --workers.",
         epilog="Example: hopfield-phases simulate ts --p 3 --N 200 --alpha 1:8:8 --T 2 "

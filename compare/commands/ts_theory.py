@@ -1,6 +1,6 @@
 """``hopfield-phases theory ts ...``: dense teacher-student replica theory (CSV or JSON).
 
-Physics: ``teacher_student_theory.md`` (theory.teacher_student, theory.teacher,
+Physics: ``docs/theory/teacher_student_theory.md`` (theory.teacher_student, theory.teacher,
 theory.teacher_student.spin_glass, .example_retrieval, .pprime).
 
 Examples::
@@ -162,7 +162,7 @@ def register(groups) -> None:
     p = groups.theory.add_parser(
         "ts", help="dense teacher-student: phases P/lR/gR/eR/SG, thresholds, boundaries, teacher",
         description="Dense (p-body) Hopfield teacher-student replica theory "
-        "(teacher_student_theory.md). Output CSV (default) or JSON.",
+        "(docs/theory/teacher_student_theory.md). Output CSV (default) or JSON.",
     )
     sub = p.add_subparsers(dest="ts_command", metavar="WHAT", required=True)
 

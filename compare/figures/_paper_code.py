@@ -1,5 +1,5 @@
 """An independent re-implementation of the *algorithm* the teacher-student paper's public code
-uses to label its phase diagrams (described in ``teacher_student_paper_code.md``; written from
+uses to label its phase diagrams (described in ``docs/theory/teacher_student_paper_code.md``; written from
 that description and the paper's equations, not copied): a fixed number of undamped iterations of
 the RS saddle-point map, Gaussian averages by Simpson's rule on 401 points of [-5, 5], and
 "global" searches that keep a new solution only when its free entropy beats a reference.  It

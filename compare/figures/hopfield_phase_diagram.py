@@ -1,7 +1,7 @@
 """``hopfield-phase-diagram``: the AGS phase diagram of the standard Hopfield model, T vs alpha,
 as in the top panel of Fig. 2 of the workshop paper [W] (which reproduces [AGS87]).
 
-Lines (``theory.hopfield``, ``rfhm_theory.md`` Sec. 3.3-3.4):
+Lines (``theory.hopfield``, ``docs/theory/rfhm_theory.md`` Sec. 3.3-3.4):
 
 * T_g = 1 + sqrt(alpha) (black): the spin-glass state appears below it;
 * T_M (blue): the retrieval line (spinodal), below which patterns are stored and retrieved;

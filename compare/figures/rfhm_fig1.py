@@ -2,12 +2,12 @@
 load alpha at fixed alpha_D, as in Fig. 1 of the workshop paper [W].
 
 Simulation: zero-temperature asynchronous dynamics (``montecarlo.rfhm.run_sample``, the
-reference semantics of ``rfhm_dynamics.md``) with sparse training coefficients (L_train = 3)
+reference semantics of ``docs/theory/rfhm_dynamics.md``) with sparse training coefficients (L_train = 3)
 at alpha_D = 0.005, started from a feature (mu), a train example (m_train) and fresh test
 examples with L_test = 3, 5, 7 features (m_test).  Points are per-alpha sample means with
-standard errors (``rfhm_dynamics.md`` Sec. 5.2).
+standard errors (``docs/theory/rfhm_dynamics.md`` Sec. 5.2).
 
-Theory marked on the figure (``rfhm_theory.md``):
+Theory marked on the figure (``docs/theory/rfhm_theory.md``):
 
 * the RS learning transition ``alpha_c(alpha_D)`` (Sec. 2.8), both variants 'sq' (derived,
   default) and 'lin' (the published [PRL] line), as vertical lines (blue);
@@ -96,7 +96,7 @@ def theory_lines(alpha_D: float = ALPHA_D, L_test=L_TEST) -> list[dict]:
             a = C.agreement_or_nan(th.mixture_transition, alpha_D, n, variant=variant)
             rows.append(dict(panel="main", series=f"m_test_L{n}", kind=f"theory_{variant}", x=a,
                              y=math.nan, yerr=math.nan, label=f"{n}-mixture transition ({variant})"))
-    from hopfield_phases.theory import rfhm_sparse  # sparse degree theory (rfhm_sparse_theory.md)
+    from hopfield_phases.theory import rfhm_sparse  # sparse degree theory (docs/theory/rfhm_sparse_theory.md)
 
     a = C.agreement_or_nan(rfhm_sparse.mean_mu_crossing, alpha_D, L_TRAIN)
     rows.append(dict(panel="main", series="mu", kind="theory_sparse", x=a, y=math.nan, yerr=math.nan,
@@ -106,7 +106,7 @@ def theory_lines(alpha_D: float = ALPHA_D, L_test=L_TEST) -> list[dict]:
 
 def snr_curves(alphas: np.ndarray, alpha_D: float = ALPHA_D, L_train: int = L_TRAIN,
                L_test=L_TEST) -> list[dict]:
-    """One-step SNR estimate ``1 - 2 f_unstable`` (rfhm_theory.md Sec. 4.2) on a fine grid."""
+    """One-step SNR estimate ``1 - 2 f_unstable`` (docs/theory/rfhm_theory.md Sec. 4.2) on a fine grid."""
     from hopfield_phases.theory import snr
 
     rows = []

@@ -5,7 +5,7 @@ as in Fig. 3a of the workshop paper [W].
 Simulation: ``montecarlo.rfhm.run_sample`` with sparse training coefficients, L_train = L, and
 test examples with L_test = L (the same L), per-alpha sample means with standard errors.
 
-Theory (``rfhm_theory.md`` Sec. 2.8), vertical lines, both variants ('sq' dashed, 'lin'
+Theory (``docs/theory/rfhm_theory.md`` Sec. 2.8), vertical lines, both variants ('sq' dashed, 'lin'
 dotted; [W] Fig. 3a shows the [PRL] 'lin' learning line):
 
 * the RS learning transition alpha_c(alpha_D) in black (it does not depend on L in the dense

@@ -1,6 +1,6 @@
 """``rfhm-fig3b``: D_gen(N), the largest number of features that still allows generalisation,
 for sparse (L = 3) and dense coefficients, log-log, with fitted slopes against the predicted
-N and sqrt(N) scalings (workshop paper [W] Fig. 3b; ``rfhm_theory.md`` Sec. 4.3).
+N and sqrt(N) scalings (workshop paper [W] Fig. 3b; ``docs/theory/rfhm_theory.md`` Sec. 4.3).
 
 Criterion of [W] Fig. 3b: for each N the samples are split into groups (of 10 in [W]); a
 group's D_gen is the largest D of the scanned grid at which *all* samples of the group have

@@ -1,6 +1,6 @@
 """Fig. 2 (bottom) of [W]: T = 0 RS phase diagram of the dense RFHM in the (alpha, alpha_D) plane.
 
-Lines (theory/rfhm.py; rfhm_theory.md Secs. 2.4-2.8):
+Lines (theory/rfhm.py; docs/theory/rfhm_theory.md Secs. 2.4-2.8):
 
 * learning line ``alpha_D^c(alpha, 1)``: features are fixed points below it (to its right);
 * mixture spinodals ``alpha_D^c(alpha, n)`` for n = 3, 5, 7: symmetric n-mixtures of features

@@ -1,5 +1,5 @@
 """``rfhm-sparse-degree``: feature retrieval resolved by feature degree, sparse RFHM
-(``rfhm_sparse_theory.md`` Secs. 2 and 6).
+(``docs/theory/rfhm_sparse_theory.md`` Secs. 2 and 6).
 
 Panels:
 

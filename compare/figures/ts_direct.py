@@ -2,7 +2,7 @@
 plane, p = 3: phases SG, lR, gR, P and the negative-entropy line (the teacher-student paper's
 Fig. 1).
 
-Physics: ``teacher_student_theory.md`` Sec. 4-5, ``teacher_student_paper_code.md`` (definitions
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 4-5, ``docs/theory/teacher_student_paper_code.md`` (definitions
 that differ); theory in ``theory.teacher_student.direct``.  Two panels on the same grid:
 (a) our conventions (competitor of retrieval: P for lambda <= lambda_c, else the 1RSB spin glass;
 SG = the static 1RSB transition ``alpha = lambda_c T^2``); (b) the paper's (competitor: the RS
@@ -132,7 +132,7 @@ def build(out_dir, size="quick", seed=0, p=3) -> FigureOutput:
     rows, meta = compute(size, p=p)
     csv = write_table(out_dir / f"{NAME}.csv", rows, seed=None,
                       description="direct model phase diagram, ours vs the paper's conventions "
-                      "(teacher_student_theory.md Sec. 4-5)", parameters=dict(size=size, **meta))
+                      "(docs/theory/teacher_student_theory.md Sec. 4-5)", parameters=dict(size=size, **meta))
     fig = styled(draw, rows, meta)
     files = save_figure(fig, out_dir, NAME) + [csv, csv.with_suffix(".json")]
     s = (f"p={p}: {meta['cells_differing']}/{meta['cells']} cells differ (ours vs paper conventions): "

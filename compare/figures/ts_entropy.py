@@ -1,5 +1,5 @@
 """``ts-entropy``: entropy of the stable state over the (alpha, T) plane (the poster's first
-benchmark, "the entropy is always positive"; ``teacher_student_theory.md`` Sec. 3.4, 5, 13 item 1).
+benchmark, "the entropy is always positive"; ``docs/theory/teacher_student_theory.md`` Sec. 3.4, 5, 13 item 1).
 
 Panels (p = 3): (a) Nishimori line, (b) fixed teacher T* = 2: color = entropy per spin of the
 labelled (stable) state from :func:`theory.teacher_student.phase_diagram` (RS for P/lR/gR, 1RSB for
@@ -115,7 +115,7 @@ def build(out_dir, size="quick", seed=0, T_teacher=2.0) -> FigureOutput:
     rows, meta = compute(size, T_teacher)
     files = draw(rows, meta, out_dir)
     csv = write_table(out_dir / f"{NAME}.csv", rows, seed=None,
-                      description="entropy of the stable state (teacher_student_theory.md Sec. 3.4, 5, 13.1)",
+                      description="entropy of the stable state (docs/theory/teacher_student_theory.md Sec. 3.4, 5, 13.1)",
                       parameters=dict(size=size, T_teacher=T_teacher,
                                       lambda_c={str(k): v for k, v in meta["lambda_c"].items()}))
     files += [csv, csv.with_suffix(".json")]

@@ -1,6 +1,6 @@
 """``ts-fig4``: the teacher-student paper's Fig. 4, q*(T) on the Nishimori line (T = T*),
-p = 3, alpha = 3, 6, 9, 20, RS theory against Monte Carlo (teacher_student_paper_code.md,
-"Their figures" item 4; teacher_student_theory.md Sec. 4, 12).
+p = 3, alpha = 3, 6, 9, 20, RS theory against Monte Carlo (docs/theory/teacher_student_paper_code.md,
+"Their figures" item 4; docs/theory/teacher_student_theory.md Sec. 4, 12).
 
 Simulation (``montecarlo.ts_tempering.fig4_task`` through ``montecarlo.sweep.run_sweep``,
 cached and resumable): per temperature ONE exact-teacher data set at the largest load, every
@@ -25,7 +25,7 @@ chains whose mean q* > 1/2: random starts that split between branches show metas
 
 Physics note: below the teacher's T*_c(3) the exact teacher is aligned (doc Sec. 2, 6), so at
 the low-T end of [1, 3] the examples are close to xi* (the paper's Monte Carlo teacher, sampled
-by Monte Carlo, stays misaligned there; teacher_student_paper_code.md).
+by Monte Carlo, stays misaligned there; docs/theory/teacher_student_paper_code.md).
 """
 
 from __future__ import annotations

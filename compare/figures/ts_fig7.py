@@ -1,7 +1,7 @@
 """``ts-fig7``: q*(T) of a p = 4 student trained on a p* = 2 teacher in the large-noise regime,
 alpha = 0.5, 1, 1.5: RS theory against Monte Carlo (the teacher-student paper's Fig. 7).
 
-Physics: ``teacher_student_theory.md`` Sec. 2, 10, 12; ``teacher_student_paper_code.md`` (Fig. 7
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 2, 10, 12; ``docs/theory/teacher_student_paper_code.md`` (Fig. 7
 and the remark on the effective coupling).  Theory (``theory.teacher_student.mismatched_teacher``):
 the RS retrieval branch from (q, q*) = (1, 1) at ``lambda = mu = alpha/T^2`` (the paper's "local"
 overlap), N = infinity; with the finite-N teacher coupling ``mu -> mu beta*_eff T`` where

@@ -2,7 +2,7 @@
 teacher (finite-noise regime, T* = 2 + sqrt 2, eta = 1): the map of the final q* over
 (alpha, eps) against the critical attack eps_c(alpha) (the teacher-student paper's Fig. 8).
 
-Physics: ``teacher_student_paper_code.md`` (Fig. 8); theory
+Physics: ``docs/theory/teacher_student_paper_code.md`` (Fig. 8); theory
 ``theory.teacher_student.adversarial.adversarial_threshold`` (eps_c = alpha^{1/3}/(1 + alpha^{1/3})
 for a typical attacking example; for the example of largest overlap m_k with xi*, the same field
 balance with the start overlaps ``q*_0 = 1 - eps + eps m_k``, ``m_0 = eps + (1 - eps) m_k``, using the

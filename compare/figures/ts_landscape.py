@@ -1,6 +1,6 @@
 """``ts-landscape``: the p = 3 overlap landscape V(q*) of the dense teacher-student model, RS
 theory against an umbrella-sampling Monte Carlo estimate (the poster's third benchmark;
-``teacher_student_theory.md`` Secs. 3.6 and 12).
+``docs/theory/teacher_student_theory.md`` Secs. 3.6 and 12).
 
 Theory: ``theory.teacher_student.landscape`` (the constrained free entropy V(q*), Sec. 3.6)
 at N = infinity, and with the coupling realised by the sampled data, ``mu r_sample`` (Sec. 12

@@ -1,7 +1,7 @@
 """``ts-mismatched``: a p-body student (p = 4 by default) trained on a p* = 2 Curie-Weiss teacher,
 phases P, lR, gR, eR (and SG) in the two scaling regimes of the teacher-student paper (its Fig. 6).
 
-Physics: ``teacher_student_theory.md`` Sec. 10, ``teacher_student_paper_code.md`` (Fig. 6 and
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 10, ``docs/theory/teacher_student_paper_code.md`` (Fig. 6 and
 Known defects 3); theory in ``theory.teacher_student.mismatched_teacher``.  Panels:
 (a) finite noise, ``c = 0``, ``c_s = eta alpha/T`` (eta = 1 by default), ``M = alpha N^{p/2}/(p/2+1)!``;
 (b) large noise, ``c = c_s = alpha/T^2``, ``M = alpha N^{p-1}/p!``.
@@ -40,7 +40,7 @@ ALPHA_MAX, T_MAX = 2.0, 4.0
 COLORS = {"P": "#e6e6e6", "lR": "#fff2a8", "gR": "#b9e4b0", "eR": "#a9cdf0", "SG": "#f4b6b6"}
 ORDER = ["P", "lR", "gR", "eR", "SG"]
 REGIMES = ("finite-noise", "large-noise")
-#: the paper code's eR/gR line in the large-noise regime (teacher_student_paper_code.md, Known defects 3)
+#: the paper code's eR/gR line in the large-noise regime (docs/theory/teacher_student_paper_code.md, Known defects 3)
 PAPER_CODE_LARGE_NOISE = ((0.16, 0.2), (0.28, 0.4), (0.46, 0.6))
 
 
@@ -143,7 +143,7 @@ def build(out_dir, size="quick", seed=0, p=4, eta=1.0) -> FigureOutput:
     rows, meta = compute(size, p=p, eta=eta)
     csv = write_table(out_dir / f"{NAME}.csv", rows, seed=None,
                       description="p* = 2 teacher, p-body student: phases in the finite- and large-noise "
-                      "regimes (teacher_student_theory.md Sec. 10)", parameters=dict(size=size, **meta))
+                      "regimes (docs/theory/teacher_student_theory.md Sec. 10)", parameters=dict(size=size, **meta))
     fig = styled(draw, rows, meta)
     files = save_figure(fig, out_dir, NAME) + [csv, csv.with_suffix(".json")]
     return FigureOutput(files=files, summary=f"p={p}, eta={eta}: " + "; ".join(

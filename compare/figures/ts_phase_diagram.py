@@ -1,6 +1,6 @@
 """``ts-phase-diagram``: phase diagram of the dense teacher-student model in the (alpha, T) plane.
 
-Physics: ``teacher_student_theory.md`` Sec. 4-7 (``theory.teacher_student``).  Two panels, p = 3
+Physics: ``docs/theory/teacher_student_theory.md`` Sec. 4-7 (``theory.teacher_student``).  Two panels, p = 3
 by default: (a) the Nishimori line T* = T; (b) a fixed teacher temperature T* (default 2,
 ``--T-teacher``).  Colored regions are the phase labels of :func:`theory.teacher_student.phase_diagram`
 on a grid (P, lR, gR, eR, SG; SG is the 1RSB spin glass of the direct model, which the poster's
@@ -152,7 +152,7 @@ def build(out_dir, size="quick", seed=0, p=3, T_teacher=2.0, simulate=True, work
 
     files = draw(rows, meta, out_dir, decorate) + sim_files
     csv = write_table(out_dir / f"{NAME}.csv", rows, seed=None,
-                      description="dense teacher-student phase diagram (teacher_student_theory.md Sec. 4-7)",
+                      description="dense teacher-student phase diagram (docs/theory/teacher_student_theory.md Sec. 4-7)",
                       parameters=dict(size=size, **meta))
     files += [csv, csv.with_suffix(".json")]
     s = (f"p={p}: lambda_sp={meta['lambda_sp']:.6f}, lambda_c={meta['lambda_c']:.6f}, "

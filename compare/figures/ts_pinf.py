@@ -1,5 +1,5 @@
 """``ts-pinf``: the p = 10 global-retrieval boundary beside the p -> infinity formula (the
-poster's second benchmark; ``teacher_student_theory.md`` Sec. 8).
+poster's second benchmark; ``docs/theory/teacher_student_theory.md`` Sec. 8).
 
 Finite p: :func:`theory.teacher_student.boundary` (kind "gR": Phi_R = Phi_P for lambda <= lambda_c,
 else the direct model's 1RSB spin glass).  p -> infinity: ``alpha_gR = 2 ln 2 T^2 T*/(2T - T*)``
@@ -73,7 +73,7 @@ def build(out_dir, size="quick", seed=0) -> FigureOutput:
     cols = compute(size)
     files = draw(cols, out_dir)
     csv = write_table(out_dir / f"{NAME}.csv", cols, seed=None,
-                      description="p = 10 gR boundary vs p -> infinity formula (teacher_student_theory.md Sec. 8); "
+                      description="p = 10 gR boundary vs p -> infinity formula (docs/theory/teacher_student_theory.md Sec. 8); "
                                   "alphas divided by T*^2, computed at T* = 2",
                       parameters=dict(size=size, p=P, T_teacher=T_STAR))
     files += [csv, csv.with_suffix(".json")]

@@ -1,5 +1,5 @@
 """``ts-tradeoff``: prototypes (eR) vs features (gR): recovery from a corrupted copy of xi*, and
-resistance to teacher noise (the poster's "Discussion"; ``teacher_student_theory.md`` Secs.
+resistance to teacher noise (the poster's "Discussion"; ``docs/theory/teacher_student_theory.md`` Secs.
 3.6, 6, 7, 9, 12).
 
 Simulation (:func:`hopfield_phases.montecarlo.recovery.recovery_task`, one ``run_sweep``): the

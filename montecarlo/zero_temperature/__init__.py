@@ -1,5 +1,5 @@
 """Zero-temperature asynchronous dynamics of a Hebbian Hopfield network, exactly
-(rfhm_dynamics.md Secs. 1-4).
+(docs/theory/rfhm_dynamics.md Secs. 1-4).
 
 Semantics (Sec. 1)
 ------------------

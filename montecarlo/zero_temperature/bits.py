@@ -1,4 +1,4 @@
-"""Bit-packed exact kernel with bit-sliced overlap counts (rfhm_dynamics.md Secs. 3.4, 3.5).
+"""Bit-packed exact kernel with bit-sliced overlap counts (docs/theory/rfhm_dynamics.md Secs. 3.4, 3.5).
 
 B is N x W uint64 (W = ceil(P/64), zero padding); the overlaps of each replica are held as
 n_b = bit_length(N) bit planes of the counts u_mu = #{i : xi^mu_i = s_i}.  Per visit and

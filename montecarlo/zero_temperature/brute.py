@@ -1,4 +1,4 @@
-"""Brute-force zero-temperature dynamics (rfhm_dynamics.md Sec. 3.1): the obvious python loop
+"""Brute-force zero-temperature dynamics (docs/theory/rfhm_dynamics.md Sec. 3.1): the obvious python loop
 on the dense int64 K = X X^T.  For tests only (O(N^2) memory, slow)."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Kernel choice and cost model of the zero-temperature dynamics (rfhm_dynamics.md Sec. 4).
+"""Kernel choice and cost model of the zero-temperature dynamics (docs/theory/rfhm_dynamics.md Sec. 4).
 
 Per visit and active replica the int8 kernel does P int8 x int16 multiply-adds (vectorised
 16-bit madd) and reads P bytes; the bit kernel does, per bit plane, W = ceil(P/64)

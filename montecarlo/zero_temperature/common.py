@@ -1,5 +1,5 @@
 """Shared pieces of the zero-temperature kernels: the tie rules, the result type, and the
-integer limits (rfhm_dynamics.md Secs. 1.3, 1.4, 4.4)."""
+integer limits (docs/theory/rfhm_dynamics.md Secs. 1.3, 1.4, 4.4)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Faithful float32 reference port (rfhm_dynamics.md Secs. 2, 2.4): float32 J = X X^T / N and a
+"""Faithful float32 reference port (docs/theory/rfhm_dynamics.md Secs. 2, 2.4): float32 J = X X^T / N and a
 fastmath float32 dot product at every visit, rule R only.  Differs from the exact kernels only
 where exact ties are possible.
 

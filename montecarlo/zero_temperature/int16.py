@@ -1,4 +1,4 @@
-"""Exact integer reference port (rfhm_dynamics.md Sec. 3.1): dense int16 K = X X^T, an int32
+"""Exact integer reference port (docs/theory/rfhm_dynamics.md Sec. 3.1): dense int16 K = X X^T, an int32
 dot product of row i with s at every visit.  The ground truth of the exactness tests."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Matrix-free exact kernel on site-major int8 X, all start states batched (rfhm_dynamics.md
+"""Matrix-free exact kernel on site-major int8 X, all start states batched (docs/theory/rfhm_dynamics.md
 Secs. 3.2, 3.3).
 
 Per visit and active replica: P int8 x int16 multiply-adds (:func:`montecarlo.fields.dot_i8_m`,
@@ -32,7 +32,7 @@ def memory_bytes(N: int, P: int, R: int = 1) -> int:
 @njit(cache=True)
 def dot_i8_m_wide(x, m):
     """``sum_k x[k] m[k]`` for an int8 row x and int16/int32 overlaps m, int64 accumulator
-    (exact for any N*P < 2^63; rfhm_dynamics.md Sec. 4.4)."""
+    (exact for any N*P < 2^63; docs/theory/rfhm_dynamics.md Sec. 4.4)."""
     acc = np.int64(0)
     for k in range(x.shape[0]):
         acc += np.int64(x[k]) * np.int64(m[k])

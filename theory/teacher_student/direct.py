@@ -92,7 +92,7 @@ def _rs_sg(p: int):
 def rs_spin_glass_threshold(p):
     """``(lambda_RS(p), q)``: the smallest ``lambda = alpha/T^2`` at which the RS spin-glass equation
     ``q = E tanh^2(sqrt(lambda p q^{p-1}) z)`` has a root q > 0, and that root (the paper's SG
-    definition; p = 3: 2.1268, i.e. ``T = 0.4849 sqrt(2 alpha)``, teacher_student_paper_code.md)."""
+    definition; p = 3: 2.1268, i.e. ``T = 0.4849 sqrt(2 alpha)``, docs/theory/teacher_student_paper_code.md)."""
     return _rs_sg(_check_p(p))
 
 

@@ -43,7 +43,7 @@ signals mu and beta at the same noise, and ``dPhi/dkappa = x^p >= 0`` at the sad
 beats R exactly when ``beta > mu``: finite noise ``alpha = 1/eta``, large noise ``alpha = T``
 (:func:`eR_gR_line`).  The paper's code puts it at alpha = 0.54-0.98 and ends it at
 alpha = 0.16/0.28/0.46 at T = 0.2/0.4/0.6: its chained global search evaluates the reference
-free entropy with zero conjugate fields (teacher_student_paper_code.md, Known defects 3).
+free entropy with zero conjugate fields (docs/theory/teacher_student_paper_code.md, Known defects 3).
 In the finite-noise regime every line is analytic: lR ``alpha = T beta*_sp(p)/eta``, gR
 ``alpha = T beta*_c(p)/eta`` (p-spin Curie-Weiss thresholds of the signal mu), eR (vs P)
 ``T < T*_c(p)``.  In the large-noise regime lR and gR (vs P) are the Nishimori-line values

@@ -29,7 +29,7 @@ Gauss-Hermite in z; for ``b > 1`` the averages are written in log space,
 ``[0, 40]``; beyond ``h = 40`` the factor ``(1 + e^{-2h})^x tanh^2 h`` equals 1 to ``e^{-80}`` and
 the tail is a normal CDF.  Agreement with adaptive quadrature ~1e-12 (tests).
 
-The RS spin glass (the paper's definition of "SG", [TT] and ``teacher_student_paper_code.md``,
+The RS spin glass (the paper's definition of "SG", [TT] and ``docs/theory/teacher_student_paper_code.md``,
 "Definitions that differ"): the RS equation with no bias, ``q = E_z tanh^2(sqrt(lambda xi'(q)) z)``,
 has a solution ``q > 0`` iff ``lambda >= lambda_RS(p)``.  Parametrising the non-zero branch by
 ``w = lambda xi'(q)`` (as for the Nishimori line, doc Sec. 4): ``q = g(w) := E tanh^2(sqrt(w) z)`` and
@@ -322,7 +322,7 @@ def _rs_threshold(p: int):
 def rs_spin_glass_threshold(p) -> float:
     """``lambda_RS(p)``: the smallest ``lambda = alpha/T^2`` at which the RS spin-glass equation has a
     solution ``q > 0`` (module docstring).  p = 3: 2.1268 (the paper's SG line ``T = 0.4849 sqrt(2 alpha)``,
-    ``teacher_student_paper_code.md``).  Distinct-index covariance ``q^p``."""
+    ``docs/theory/teacher_student_paper_code.md``).  Distinct-index covariance ``q^p``."""
     p = v.integer("p", p, minimum=3, maximum=200)
     return _rs_threshold(p)[0]
 

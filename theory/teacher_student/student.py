@@ -38,7 +38,7 @@ global), "gR" (retrieval global), "lR" (retrieval locally stable but not global,
 stable retrieval state there is flagged ``metastable_retrieval``).  ``POSTER_LABELS`` maps SG to the
 poster's four labels (SG -> "P" non-retrieval, or "lR" when a metastable retrieval state exists).
 
-Conventions as options (``teacher_student_paper_code.md``, "Definitions that differ"), keyword-only
+Conventions as options (``docs/theory/teacher_student_paper_code.md``, "Definitions that differ"), keyword-only
 on :func:`solve`, :func:`phase`, :func:`boundary` and :func:`phase_diagram`:
 
 * ``competitor`` - the non-retrieval state retrieval is compared with:
