@@ -334,18 +334,28 @@ def _iterate(prob: _Problem, x0=None, damping=DAMPING, tol=TOL, max_iter=_MAX_IT
     """Damped iteration of doc Sec. 2; returns (status, x, info, iterations, residual, msg)."""
     x = prob.start() if x0 is None else np.array(x0, dtype=float)
     res = math.inf
-    for it in range(1, max_iter + 1):
-        with np.errstate(all="ignore"):
-            f = prob.full(x)
-        if f is None or not np.all(np.isfinite(f["x_new"])):
-            return ABSENT, x, None, it, math.inf, (
-                "the iteration left the physical branch (E -> 0, dq runs away): not retrieved")
-        fx = f["x_new"]
-        res = float(np.max(np.abs(fx - x)))
-        if res <= tol:
-            return OK, fx, prob.full(fx), it, res, "converged"
-        x = (1.0 - damping) * x + damping * fx
-    return UNCONVERGED, x, prob.full(x), max_iter, res, f"max_iter={max_iter} reached, residual {res:.3g}"
+    # the components as numpy float64 scalars: the same arithmetic as on the array x, without
+    # the per-step array and dict overhead of prob.full
+    M, mp, dq = x[0], x[1], x[2]
+    c0 = 1.0 - damping
+    with np.errstate(all="ignore"):
+        for it in range(1, max_iter + 1):
+            b = prob.bulk(mp, dq)
+            if b is not None:
+                _, M_new, mp_new, dq_new = prob.site(M, b[5], b[4])
+            if b is None or not (math.isfinite(M_new) and math.isfinite(mp_new)
+                                 and math.isfinite(dq_new)):
+                return ABSENT, np.array([M, mp, dq]), None, it, math.inf, (
+                    "the iteration left the physical branch (E -> 0, dq runs away): not retrieved")
+            res = float(max(abs(M_new - M), abs(mp_new - mp), abs(dq_new - dq)))
+            if res <= tol:
+                fx = np.array([M_new, mp_new, dq_new])
+                return OK, fx, prob.full(fx), it, res, "converged"
+            M = c0 * M + damping * M_new
+            mp = c0 * mp + damping * mp_new
+            dq = c0 * dq + damping * dq_new
+        x = np.array([M, mp, dq])
+        return UNCONVERGED, x, prob.full(x), max_iter, res, f"max_iter={max_iter} reached, residual {res:.3g}"
 
 
 def _result(prob, status, x, info, it, res, msg):
