@@ -732,10 +732,11 @@ def _mean_mu_one(alpha, alpha_D, L, vote, tail=1e-12, details=False, state=None,
     n_max = int(lam + 12.0 * math.sqrt(lam) + 10)
     ns = np.arange(n_max + 1)
     w = stats.poisson.pmf(ns, lam)
+    # special.pdtrc(k, lam) is what stats.poisson.sf(k, lam) evaluates, without its overhead
     ms = np.zeros(n_max + 1)
     guess = None
     for n in range(nc, n_max + 1):
-        if n > lam and stats.poisson.sf(n - 1, lam) < tail:
+        if n > lam and special.pdtrc(n - 1, lam) < tail:
             ms[n:] = 1.0 if n > nc else ms[n:]  # tail mass < 1e-12 counted with m = 1
             break
         warm = _predict(hist, n, alpha) if n > nc else None
@@ -749,7 +750,7 @@ def _mean_mu_one(alpha, alpha_D, L, vote, tail=1e-12, details=False, state=None,
         ms[n] = m
         guess = x
         xs[n] = x
-        if stats.poisson.sf(n, lam) * (1.0 - m) < 1e-11:
+        if special.pdtrc(n, lam) * (1.0 - m) < 1e-11:
             # m_n increases towards 1 with n: counting the rest of the tail with m = 1 changes
             # the mixture by less than 1e-11
             ms[n + 1:] = 1.0
