@@ -84,6 +84,48 @@ def test_poisson_mixture_is_weighted_mean_of_degree_overlaps():
     assert mean == pytest.approx(total, abs=1e-9)
 
 
+def test_site_kernel_equals_numpy_reference():
+    """The fused numba kernel of the single-site averages equals the straightforward numpy
+    evaluation (the old path) on the exact law, for several L and n."""
+    for L, n, M, R, sigma in [(3, 25, 0.49, 0.059, 0.74), (5, 40, 0.3, 0.02, 0.9), (7, 61, 0.8, 0.1, 0.5)]:
+        prob = sp._Problem(n, 0.05, AD, L, "exact", True)
+        fast = np.array(prob.site(M, R, sigma))
+        ref = np.array(prob._site_reference(M, R, sigma))
+        assert np.allclose(fast, ref, rtol=1e-12, atol=0.0), (L, n)
+
+
+@pytest.mark.parametrize("L, alphas", [(3, np.linspace(0.044, 0.056, 9)),
+                                       (5, np.array([0.03, 0.0312, 0.0324, 0.05]))])
+def test_fast_mean_mu_curve_equals_reference_path(L, alphas):
+    """The continuation path of mean_feature_magnetization (n_c walked along the sorted alpha
+    grid, warm-started Broyden polish) equals the straightforward path (fresh n_c search per
+    alpha, degree n polished from degree n-1, numpy site averages) to 1e-9 relative; the
+    grid is passed unsorted to exercise the reordering."""
+    order = np.random.default_rng(0).permutation(alphas.size)
+    got = sp.mean_feature_magnetization(alphas[order], AD, L)
+    ref = np.array([sp._mean_mu_one(a, AD, L, "exact", _reference=True) for a in alphas[order]])
+    assert np.allclose(got, ref, rtol=1e-9, atol=0.0)
+    assert len(set(np.round(got, 6))) == alphas.size  # a non-trivial curve
+
+
+@pytest.mark.slow
+def test_fast_mean_mu_curve_equals_values_before_speedup():
+    """The benchmark curve (50 alpha values in [0.02, 0.08]) equals the values computed with
+    the code before the speed-up (commit 18bc871), to 1e-9 relative, at five of its points."""
+    stored = {
+        3: [0.1443197992107466, 0.501557100903605, 0.8523082605743783, 0.9720875664563415,
+            0.9971654091713988],
+        5: [0.047095509103428905, 0.30020461423373523, 0.7949648001034233, 0.9749381026492304,
+            0.9980070421017168],
+        7: [0.01677365992911977, 0.22701560494960754, 0.7966322999866904, 0.9837204044074632,
+            0.9983076587433178],
+    }
+    alphas = np.linspace(0.02, 0.08, 50)
+    for L, want in stored.items():
+        got = sp.mean_feature_magnetization(alphas, AD, L)[[0, 12, 25, 37, 49]]
+        assert np.allclose(got, want, rtol=1e-9, atol=0.0), L
+
+
 def test_mean_mu_crossing_L3():
     assert round(sp.mean_mu_crossing(AD, 3), 4) == pytest.approx(0.0548)
 

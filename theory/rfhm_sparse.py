@@ -56,6 +56,14 @@ L -> infinity, g = 2/pi: the dense learning line of dense doc Sec. 2.3).
 
 Approximations A1-A6 of doc Sec. 3 are those of the theory, not of the numerics; the
 numerics here are exact sums over finite supports (no quadrature).
+
+Speed (issue 12): the sums over the support of (A, B) run in one fused numba kernel
+(:func:`_site_sums`); the damped iteration steps on scalars; on an alpha grid
+:func:`mean_feature_magnetization` continues in alpha (n_c walked up from its value at the
+previous alpha, each degree's fixed point polished by Broyden steps from its extrapolation in
+alpha).  None of this changes a fixed point or a decision of the operational criterion; the
+straightforward path is kept (``_mean_mu_one(..., _reference=True)``) and the tests hold the
+two equal to 1e-9.
 """
 
 from __future__ import annotations
@@ -64,6 +72,7 @@ import math
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
+import numba
 import numpy as np
 from scipy import special, stats
 
@@ -162,6 +171,27 @@ def poisson_weights(lam, n_max=None):
     return n, stats.poisson.pmf(n, lam)
 
 
+@numba.njit(cache=True)
+def _site_sums(A, B, p, M, R, sigma):  # pragma: no cover - compiled
+    """One fused pass over the support of (A, B): ``sum p erf(h_s/(sqrt2 sigma))`` and its
+    A- and B-weighted versions, and ``sum p exp(-h_s^2/(2 sigma^2))`` (doc Sec. 2 single-site
+    averages; the same sums as the numpy path :meth:`_Problem._site_reference`)."""
+    c = _SQRT2 * sigma
+    s_m = 0.0
+    s_A = 0.0
+    s_B = 0.0
+    s_g = 0.0
+    for i in range(A.shape[0]):
+        hs = M * A[i] + R * B[i]
+        pe = p[i] * math.erf(hs / c)
+        s_m += pe
+        s_A += pe * A[i]
+        s_B += pe * B[i]
+        u = hs / sigma
+        s_g += p[i] * math.exp(-0.5 * u * u)
+    return s_m, s_A, s_B, s_g
+
+
 # --------------------------------------------------------------------------------------------
 # result object
 # --------------------------------------------------------------------------------------------
@@ -213,8 +243,9 @@ class SparseDegreeSolution(ResultContract):
 class _Problem:
     """The degree-n equations at fixed (alpha, alpha_D, L, vote); ``bulk`` and ``update``."""
 
-    def __init__(self, n, alpha, alpha_D, L, vote, reinforcement, g=None):
+    def __init__(self, n, alpha, alpha_D, L, vote, reinforcement, g=None, reference=False):
         self.n = float(n)
+        self.reference = reference  # numpy evaluation of the site averages (the old path)
         self.alpha = alpha
         self.alpha_D = alpha_D
         self.aT = alpha / alpha_D
@@ -262,6 +293,16 @@ class _Problem:
     def site(self, M, R, sigma):
         """(m, M_new, m_p_new, dq_new) of the single-site problem."""
         n, L1 = self.n, self.L - 1.0
+        if self.vote == "exact" and not self.reference:
+            s_m, s_A, s_B, s_g = _site_sums(self.A, self.B, self.p, float(M), float(R), float(sigma))
+            m_p = s_B / (n * L1) if L1 > 0 else 0.0
+            return s_m, s_A / n, m_p, s_g * 2.0 * _INV_SQRT2PI / sigma
+        return self._site_reference(M, R, sigma)
+
+    def _site_reference(self, M, R, sigma):
+        """The straightforward numpy evaluation of :meth:`site` (reference for the fused
+        kernel :func:`_site_sums`; also the Gaussian-vote closed forms)."""
+        n, L1 = self.n, self.L - 1.0
         if self.vote == "exact":
             hs = M * self.A + R * self.B
             er = special.erf(hs / (_SQRT2 * sigma))
@@ -301,18 +342,28 @@ def _iterate(prob: _Problem, x0=None, damping=DAMPING, tol=TOL, max_iter=_MAX_IT
     """Damped iteration of doc Sec. 2; returns (status, x, info, iterations, residual, msg)."""
     x = prob.start() if x0 is None else np.array(x0, dtype=float)
     res = math.inf
-    for it in range(1, max_iter + 1):
-        with np.errstate(all="ignore"):
-            f = prob.full(x)
-        if f is None or not np.all(np.isfinite(f["x_new"])):
-            return ABSENT, x, None, it, math.inf, (
-                "the iteration left the physical branch (E -> 0, dq runs away): not retrieved")
-        fx = f["x_new"]
-        res = float(np.max(np.abs(fx - x)))
-        if res <= tol:
-            return OK, fx, prob.full(fx), it, res, "converged"
-        x = (1.0 - damping) * x + damping * fx
-    return UNCONVERGED, x, prob.full(x), max_iter, res, f"max_iter={max_iter} reached, residual {res:.3g}"
+    # the components as numpy float64 scalars: the same arithmetic as on the array x, without
+    # the per-step array and dict overhead of prob.full
+    M, mp, dq = x[0], x[1], x[2]
+    c0 = 1.0 - damping
+    with np.errstate(all="ignore"):
+        for it in range(1, max_iter + 1):
+            b = prob.bulk(mp, dq)
+            if b is not None:
+                _, M_new, mp_new, dq_new = prob.site(M, b[5], b[4])
+            if b is None or not (math.isfinite(M_new) and math.isfinite(mp_new)
+                                 and math.isfinite(dq_new)):
+                return ABSENT, np.array([M, mp, dq]), None, it, math.inf, (
+                    "the iteration left the physical branch (E -> 0, dq runs away): not retrieved")
+            res = float(max(abs(M_new - M), abs(mp_new - mp), abs(dq_new - dq)))
+            if res <= tol:
+                fx = np.array([M_new, mp_new, dq_new])
+                return OK, fx, prob.full(fx), it, res, "converged"
+            M = c0 * M + damping * M_new
+            mp = c0 * mp + damping * mp_new
+            dq = c0 * dq + damping * dq_new
+        x = np.array([M, mp, dq])
+        return UNCONVERGED, x, prob.full(x), max_iter, res, f"max_iter={max_iter} reached, residual {res:.3g}"
 
 
 def _result(prob, status, x, info, it, res, msg):
@@ -367,9 +418,11 @@ def solve_degree(n, alpha, alpha_D, L=3, *, vote="exact", reinforcement=True, g=
     return _result(prob, *_iterate(prob, x0))
 
 
-def _retrieved(n, alpha, alpha_D, L, vote, reinforcement=True, g=None) -> bool:
+def _retrieved(n, alpha, alpha_D, L, vote, reinforcement=True, g=None, memo=None) -> bool:
     prob = _Problem(n, alpha, alpha_D, L, vote, reinforcement, g)
     status, x, info, it, res, msg = _iterate(prob)
+    if memo is not None:  # the first iteration's end point, reused as the branch start
+        memo[alpha] = x
     if status == UNCONVERGED:
         # critical slowing down right at the fold: decide by the trend of dq (runaway = absent)
         status, x, info, it, res, msg = _iterate(prob, x0=x, max_iter=4 * _MAX_ITER)
@@ -406,13 +459,15 @@ def _branch_point(prob: _Problem, guess):
     return x, info
 
 
-def _fold_on_branch(make, a_exists, stop, xtol, ex):
+def _fold_on_branch(make, a_exists, stop, xtol, ex, x0=None):
     """Fold of the retrieval branch between ``a_exists`` (retrieved) and ``stop``:
     continuation of the fixed point in alpha with Newton steps and step halving
     (:func:`theory.solvers.continue_branch`) until the branch ends, the fold then confirmed by
     the operational criterion ``ex`` at alpha*(1 -+ 1e-3) (on the retrieved / failed sides).
-    Returns None when the confirmation fails (callers then bisect on ``ex``)."""
-    x0 = _iterate(make(a_exists))[1]
+    Returns None when the confirmation fails (callers then bisect on ``ex``).  ``x0``: the end
+    point of the damped iteration at ``a_exists`` when the caller already has it."""
+    if x0 is None:
+        x0 = _iterate(make(a_exists))[1]
 
     def solve(a, prev):
         pt = _branch_point(make(a), prev[0])
@@ -436,7 +491,8 @@ def _fold(n, alpha_D, L, vote, reinforcement, g, xtol, guess=None):
     """alpha*(n): (1) a retrieved alpha by the operational test, (2) the fold by
     continuation on the branch (:func:`_fold_on_branch`), (3) if its confirmation fails,
     bisection on the operational criterion (:func:`theory.solvers.locate_fold`)."""
-    ex = lambda a: _retrieved(n, a, alpha_D, L, vote, reinforcement, g)
+    memo = {}
+    ex = lambda a: _retrieved(n, a, alpha_D, L, vote, reinforcement, g, memo)
     make = lambda a: _Problem(n, a, alpha_D, L, vote, reinforcement, g)
     lo = guess if guess is not None else max(1e-4, 0.6 * alpha_D * n / L)
     k = 0
@@ -445,7 +501,7 @@ def _fold(n, alpha_D, L, vote, reinforcement, g, xtol, guess=None):
         k += 1
         if k > 60:
             return math.nan  # never retrieved (parity region, doc Sec. 2)
-    a_f = _fold_on_branch(make, lo, 50.0 * lo, xtol, ex)
+    a_f = _fold_on_branch(make, lo, 50.0 * lo, xtol, ex, x0=memo.get(lo))
     if a_f is not None:
         return a_f
     hi = lo * 1.15
@@ -520,6 +576,26 @@ def _n_c(alpha, alpha_D, L, vote):
     return hi
 
 
+def _n_c_from(alpha, alpha_D, L, vote, n_start):
+    """``n_c(alpha)`` given ``n_start = n_c(alpha')`` at some ``alpha' <= alpha`` (continuation
+    along a sorted alpha grid).  The set {n : alpha*(n) >= alpha} shrinks as alpha grows, so
+    n_c(alpha) >= n_start: walk up from ``n_start`` to the first retrieved degree, then apply
+    the same walk-down guard as :func:`_n_c`.  Touches only the folds between consecutive
+    n_c values instead of a fresh search per alpha."""
+    a_s = lambda n: _fold_cached(int(n), alpha_D, L, vote)
+    ok = lambda n: n >= 1 and np.isfinite(a_s(n)) and a_s(n) >= alpha
+    n = max(1, int(n_start))
+    k = 0
+    while not ok(n):
+        n += 1
+        k += 1
+        if k > 1000:
+            raise NoSolution(f"no degree up to {n} is retrieved at alpha = {alpha:.4g}")
+    while n > 1 and ok(n - 1):
+        n -= 1
+    return n
+
+
 def critical_degree(alpha, alpha_D, L=3, *, vote="exact"):
     """``n_c(alpha) = min{n : alpha*(n) >= alpha}`` (doc Sec. 2): a feature of degree n is
     retrieved iff ``n >= n_c``.  Found by a search in n starting at ``lambda = alpha L/alpha_D``
@@ -529,11 +605,86 @@ def critical_degree(alpha, alpha_D, L=3, *, vote="exact"):
     return _n_c(alpha, alpha_D, L, vote)
 
 
-def _m_of_degree(n, alpha, alpha_D, L, vote, guess):
+def _chord_point(prob: _Problem, warm, jac=None, tol=1e-13, max_iter=30):
+    """Fixed point of the degree-n map from a close prediction ``warm`` by quasi-Newton
+    (Broyden) iterations on ``F(y) = f(y s)/s - y`` (scaled as in :func:`_branch_point`),
+    starting from the Jacobian ``jac`` carried over from the neighbouring alpha (continuation)
+    or formed by forward differences (also when the carried one converges slowly).  Stops
+    when the step is below ``tol`` (relative, as the xtol of the hybr polish) and the residual
+    below 1e-12; returns ``(x, info, jac)`` on the physical retrieval branch or None (callers
+    then fall back to :func:`_branch_point`).  It only changes how the fixed point is
+    reached, not the fixed point."""
+    scale = np.maximum(np.abs(np.asarray(warm, dtype=float)), 1e-300)
+
+    last = {}
+
+    def F(y):
+        f = prob.full(y * scale)
+        if f is None or not np.all(np.isfinite(f["x_new"])):
+            return None
+        last["info"] = f
+        return f["x_new"] / scale - y
+
+    y = np.ones(3)
+    with np.errstate(all="ignore"):
+        r = F(y)
+        if r is None:
+            return None
+        fresh = jac is None
+        for it in range(max_iter):
+            if jac is None or (it == 6 and not fresh):  # forward-difference Jacobian
+                fresh = True
+                jac = np.empty((3, 3))
+                for j in range(3):
+                    yj = y.copy()
+                    yj[j] += 1e-7
+                    rj = F(yj)
+                    if rj is None:
+                        return None
+                    jac[:, j] = (rj - r) / 1e-7
+            try:
+                step = -np.linalg.solve(jac, r)
+            except np.linalg.LinAlgError:
+                return None
+            if not np.all(np.isfinite(step)):
+                return None
+            y = y + step
+            r_new = F(y)
+            if r_new is None:
+                return None
+            if np.max(np.abs(step)) <= tol and np.max(np.abs(r_new)) <= 1e-12:
+                break
+            ss = float(step @ step)
+            if ss > 0.0:  # Broyden's (good) rank-one update
+                jac = jac + np.outer(r_new - r - jac @ step, step) / ss
+            r = r_new
+        else:
+            return None
+    x = y * scale
+    if not x[2] > 0:
+        return None
+    info = last["info"]  # prob.full(x) of the last iterate
+    if not info["m"] > M_RETRIEVAL:
+        return None
+    return x, info, jac  # jac (scaled variables) is reused at the next alpha
+
+
+def _m_of_degree(n, alpha, alpha_D, L, vote, guess, warm=None, reference=False, jacs=None):
     """m_n(alpha) for a degree known to be retrieved: root polish of the fixed point from a
     warm start (same fixed point as the damped iteration; checked by its residual), with the
-    damped iteration as fallback."""
-    prob = _Problem(n, alpha, alpha_D, L, vote, True)
+    damped iteration as fallback.  ``warm``: a predicted point of the same degree from the
+    neighbouring alpha values (continuation in alpha), tried before ``guess`` (degree n-1 at
+    this alpha)."""
+    prob = _Problem(n, alpha, alpha_D, L, vote, True, reference=reference)
+    if warm is not None:
+        pt = _chord_point(prob, warm, jacs.get(n) if jacs is not None else None)
+        if pt is not None:
+            if jacs is not None:
+                jacs[n] = pt[2]
+            return pt[1]["m"], pt[0]
+        pt = _branch_point(prob, warm)
+        if pt is not None:
+            return pt[1]["m"], pt[0]
     if guess is not None:
         pt = _branch_point(prob, guess)
         if pt is not None:
@@ -544,19 +695,52 @@ def _m_of_degree(n, alpha, alpha_D, L, vote, guess):
     return info["m"], x
 
 
-def _mean_mu_one(alpha, alpha_D, L, vote, tail=1e-12, details=False):
+#: continuation in alpha (mean_feature_magnetization on a grid) is used between neighbouring
+#: alpha values closer than this relative distance; farther apart each alpha starts afresh
+_CONT_REL_STEP = 0.1
+
+
+def _predict(hist, n, alpha):
+    """Warm start for degree n at ``alpha`` from its fixed points at the previous one or two
+    alpha values of the grid (linear extrapolation in alpha when two are known)."""
+    pts = [h for h in hist if n in h[1]]
+    if not pts or abs(alpha - pts[-1][0]) > _CONT_REL_STEP * alpha:
+        return None
+    a1, x1 = pts[-1][0], pts[-1][1][n]
+    if len(pts) < 2 or pts[-2][0] == a1:
+        return x1
+    a0, x0 = pts[-2][0], pts[-2][1][n]
+    return x1 + (x1 - x0) * (alpha - a1) / (a1 - a0)
+
+
+def _mean_mu_one(alpha, alpha_D, L, vote, tail=1e-12, details=False, state=None, _reference=False):
+    """The Poisson mixture at one alpha.  ``state`` (a dict, alpha visited in increasing
+    order): continuation across the alpha grid -- n_c from the previous n_c
+    (:func:`_n_c_from`) and each degree's fixed point polished from its extrapolation in
+    alpha (:func:`_predict`).  ``_reference=True``: the straightforward path (fresh n_c
+    search, degree n polished from degree n-1, numpy site averages), kept as the reference of
+    the tests."""
     lam = alpha * L / alpha_D
-    nc = _n_c(alpha, alpha_D, L, vote)
+    cont = state is not None and not _reference and state.get("alpha", math.inf) <= alpha
+    if cont:
+        nc = _n_c_from(alpha, alpha_D, L, vote, state["nc"])
+    else:
+        nc = _n_c(alpha, alpha_D, L, vote)
+    hist = state.get("hist", []) if cont else []
+    jacs = state.setdefault("jacs", {}) if state is not None and not _reference else None
+    xs = {}
     n_max = int(lam + 12.0 * math.sqrt(lam) + 10)
     ns = np.arange(n_max + 1)
     w = stats.poisson.pmf(ns, lam)
+    # special.pdtrc(k, lam) is what stats.poisson.sf(k, lam) evaluates, without its overhead
     ms = np.zeros(n_max + 1)
     guess = None
     for n in range(nc, n_max + 1):
-        if n > lam and stats.poisson.sf(n - 1, lam) < tail:
+        if n > lam and special.pdtrc(n - 1, lam) < tail:
             ms[n:] = 1.0 if n > nc else ms[n:]  # tail mass < 1e-12 counted with m = 1
             break
-        m, x = _m_of_degree(n, alpha, alpha_D, L, vote, guess)
+        warm = _predict(hist, n, alpha) if n > nc else None
+        m, x = _m_of_degree(n, alpha, alpha_D, L, vote, guess, warm, _reference, jacs)
         if not np.isfinite(m) and n == nc:
             # alpha within the fold tolerance (2e-6) of alpha*(n_c): the operational criterion
             # at this alpha decides, and it says not retrieved
@@ -565,12 +749,15 @@ def _mean_mu_one(alpha, alpha_D, L, vote, tail=1e-12, details=False):
             raise NoSolution(f"degree {n} >= n_c = {nc} not retrieved at alpha = {alpha:.6g}")
         ms[n] = m
         guess = x
-        if stats.poisson.sf(n, lam) * (1.0 - m) < 1e-11:
+        xs[n] = x
+        if special.pdtrc(n, lam) * (1.0 - m) < 1e-11:
             # m_n increases towards 1 with n: counting the rest of the tail with m = 1 changes
             # the mixture by less than 1e-11
             ms[n + 1:] = 1.0
             break
     mean = float(w @ ms) + float(stats.poisson.sf(n_max, lam))
+    if state is not None and not _reference:
+        state.update(alpha=alpha, nc=nc, hist=(hist + [(alpha, xs)])[-2:])
     if details:
         return mean, nc, ns, w, ms
     return mean
@@ -582,7 +769,9 @@ def mean_feature_magnetization(alpha, alpha_D, L=3, *, vote="exact", details=Fal
         <mu>(alpha) = sum_n Poisson(n; lambda) m_n(alpha) 1[n >= n_c(alpha)],  lambda = alpha L/alpha_D
 
     (failed features contribute 0).  ``alpha`` scalar or 1-D array.  With ``details=True``
-    (scalar alpha) returns ``(mean, n_c, n, weights, m_n)``.
+    (scalar alpha) returns ``(mean, n_c, n, weights, m_n)``.  An array is solved in increasing
+    alpha with continuation (n_c and the degree fixed points carried from the previous alpha;
+    same values as alpha by alpha, to rounding) and returned in the input order.
     """
     choice("vote", vote, VOTES)
     alpha_D = positive("alpha_D", alpha_D)
@@ -591,7 +780,12 @@ def mean_feature_magnetization(alpha, alpha_D, L=3, *, vote="exact", details=Fal
         return _mean_mu_one(positive("alpha", alpha), alpha_D, L, vote, details=details)
     if details:
         raise ValueError("details: only for a scalar alpha")
-    return np.array([_mean_mu_one(positive("alpha", a), alpha_D, L, vote) for a in np.ravel(alpha)])
+    a = np.array([positive("alpha", v) for v in np.ravel(alpha)], dtype=float)
+    out = np.empty(a.size)
+    state = {}
+    for i in np.argsort(a, kind="stable"):  # increasing alpha: continuation (see _mean_mu_one)
+        out[i] = _mean_mu_one(float(a[i]), alpha_D, L, vote, state=state)
+    return out
 
 
 def mean_mu_crossing(alpha_D, L=3, level=0.9, *, vote="exact", lo=None, hi=None, xtol=1e-6):
