@@ -84,16 +84,6 @@ def test_poisson_mixture_is_weighted_mean_of_degree_overlaps():
     assert mean == pytest.approx(total, abs=1e-9)
 
 
-def test_site_kernel_equals_numpy_reference():
-    """The fused numba kernel of the single-site averages equals the straightforward numpy
-    evaluation (the old path) on the exact law, for several L and n."""
-    for L, n, M, R, sigma in [(3, 25, 0.49, 0.059, 0.74), (5, 40, 0.3, 0.02, 0.9), (7, 61, 0.8, 0.1, 0.5)]:
-        prob = sp._Problem(n, 0.05, AD, L, "exact", True)
-        fast = np.array(prob.site(M, R, sigma))
-        ref = np.array(prob._site_reference(M, R, sigma))
-        assert np.allclose(fast, ref, rtol=1e-12, atol=0.0), (L, n)
-
-
 @pytest.mark.parametrize("L, alphas", [(3, np.linspace(0.044, 0.056, 9)),
                                        (5, np.array([0.03, 0.0312, 0.0324, 0.05]))])
 def test_fast_mean_mu_curve_equals_reference_path(L, alphas):

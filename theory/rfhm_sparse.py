@@ -57,8 +57,7 @@ L -> infinity, g = 2/pi: the dense learning line of dense doc Sec. 2.3).
 Approximations A1-A6 of doc Sec. 3 are those of the theory, not of the numerics; the
 numerics here are exact sums over finite supports (no quadrature).
 
-Speed (issue 12): the sums over the support of (A, B) run in one fused numba kernel
-(:func:`_site_sums`); the damped iteration steps on scalars; on an alpha grid
+Speed (issue 12): the damped iteration steps on scalars; on an alpha grid
 :func:`mean_feature_magnetization` continues in alpha (n_c walked up from its value at the
 previous alpha, each degree's fixed point polished by Broyden steps from its extrapolation in
 alpha).  None of this changes a fixed point or a decision of the operational criterion; the
@@ -72,11 +71,10 @@ import math
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-import numba
 import numpy as np
 from scipy import special, stats
 
-from .solvers import NoSolution, continue_branch, find_boundary, locate_fold, polish_root
+from .solvers import NoSolution, continue_branch, locate_fold, polish_root
 from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContract
 from hopfield_phases._core.validation import choice, integer, odd_integer, positive
 
@@ -169,27 +167,6 @@ def poisson_weights(lam, n_max=None):
         n_max = int(lam + 12.0 * math.sqrt(lam) + 10)
     n = np.arange(n_max + 1)
     return n, stats.poisson.pmf(n, lam)
-
-
-@numba.njit(cache=True)
-def _site_sums(A, B, p, M, R, sigma):  # pragma: no cover - compiled
-    """One fused pass over the support of (A, B): ``sum p erf(h_s/(sqrt2 sigma))`` and its
-    A- and B-weighted versions, and ``sum p exp(-h_s^2/(2 sigma^2))`` (doc Sec. 2 single-site
-    averages; the same sums as the numpy path :meth:`_Problem._site_reference`)."""
-    c = _SQRT2 * sigma
-    s_m = 0.0
-    s_A = 0.0
-    s_B = 0.0
-    s_g = 0.0
-    for i in range(A.shape[0]):
-        hs = M * A[i] + R * B[i]
-        pe = p[i] * math.erf(hs / c)
-        s_m += pe
-        s_A += pe * A[i]
-        s_B += pe * B[i]
-        u = hs / sigma
-        s_g += p[i] * math.exp(-0.5 * u * u)
-    return s_m, s_A, s_B, s_g
 
 
 # --------------------------------------------------------------------------------------------
@@ -292,11 +269,6 @@ class _Problem:
 
     def site(self, M, R, sigma):
         """(m, M_new, m_p_new, dq_new) of the single-site problem."""
-        n, L1 = self.n, self.L - 1.0
-        if self.vote == "exact" and not self.reference:
-            s_m, s_A, s_B, s_g = _site_sums(self.A, self.B, self.p, float(M), float(R), float(sigma))
-            m_p = s_B / (n * L1) if L1 > 0 else 0.0
-            return s_m, s_A / n, m_p, s_g * 2.0 * _INV_SQRT2PI / sigma
         return self._site_reference(M, R, sigma)
 
     def _site_reference(self, M, R, sigma):
