@@ -212,6 +212,18 @@ def agreement_or_nan(fn: Callable, *args, **kwargs):
         return math.nan
 
 
+def plot_boundaries(ax, rows: Iterable[dict], panel, styles) -> None:
+    """Draw, for each ``(series, style)`` in ``styles``, the finite ``(alpha, T)`` points of the
+    rows of ``panel`` as one line sorted by T (the boundary lines of the phase-diagram figures)."""
+    rows = list(rows)
+    for kind, st in styles:
+        pts = sorted(((r["alpha"], r["T"]) for r in rows if r["panel"] == panel and r["series"] == kind
+                      and np.isfinite(r["alpha"])), key=lambda x: x[1])
+        if pts:
+            pts = np.array(pts)
+            ax.plot(pts[:, 0], pts[:, 1], **st)
+
+
 def styled(draw: Callable, *args, **kwargs):
     """Call a drawing function under the toolkit's matplotlib style (so that every text
     object, including titles added after ``new_figure``, uses it)."""

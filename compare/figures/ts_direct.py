@@ -27,7 +27,7 @@ import numpy as np
 from hopfield_phases._core.tables import write_table
 from ..plotting import new_figure, save_figure
 from . import Figure, FigureOutput
-from ._common import styled
+from ._common import plot_boundaries, styled
 
 NAME = "ts-direct"
 GRID = {"tiny": (6, 6), "quick": (40, 40), "paper": (201, 200)}
@@ -103,15 +103,10 @@ def draw(rows, meta):
         for r in g:
             Z[np.searchsorted(Ts, r["T"]), np.searchsorted(al, r["alpha"])] = ORDER.index(r["label"])
         ax.pcolormesh(al, Ts, Z, cmap=cmap, vmin=-0.5, vmax=len(ORDER) - 0.5, shading="nearest")
-        for kind, st in (("lR", dict(color="C1", ls="--", label="lR spinodal")),
+        plot_boundaries(ax, rows, panel, (("lR", dict(color="C1", ls="--", label="lR spinodal")),
                          ("gR", dict(color="C2", ls="-", label="gR line")),
                          ("SG", dict(color="C3", ls=":", label="SG line")),
-                         ("negative-entropy", dict(color="w", ls="--", label=r"$s_P=0$: $2\ln 2\,T^2$"))):
-            pts = sorted(((r["alpha"], r["T"]) for r in rows if r["panel"] == panel and r["series"] == kind
-                          and np.isfinite(r["alpha"])), key=lambda x: x[1])
-            if pts:
-                pts = np.array(pts)
-                ax.plot(pts[:, 0], pts[:, 1], **st)
+                         ("negative-entropy", dict(color="w", ls="--", label=r"$s_P=0$: $2\ln 2\,T^2$"))))
         ax.set_xlim(0, ALPHA_MAX)
         ax.set_ylim(0, T_MAX)
         ax.set_xlabel(r"load $\alpha = M p!/N^{p-1}$")

@@ -31,7 +31,7 @@ import numpy as np
 from hopfield_phases._core.tables import write_table
 from ..plotting import new_figure, save_figure
 from . import Figure, FigureOutput
-from ._common import styled
+from ._common import plot_boundaries, styled
 
 NAME = "ts-mismatched"
 GRID = {"tiny": (6, 6), "quick": (30, 30), "paper": (101, 100)}
@@ -107,16 +107,11 @@ def draw(rows, meta):
         for r in g:
             Z[np.searchsorted(Ts, r["T"]), np.searchsorted(al, r["alpha"])] = ORDER.index(r["label"])
         ax.pcolormesh(al, Ts, Z, cmap=cmap, vmin=-0.5, vmax=len(ORDER) - 0.5, shading="nearest")
-        for kind, st in (("lR", dict(color="C1", ls="--", marker=".", label="lR (root finding)")),
+        plot_boundaries(ax, rows, regime, (("lR", dict(color="C1", ls="--", marker=".", label="lR (root finding)")),
                          ("gR", dict(color="C2", ls="-", marker=".", label="gR (root finding)")),
                          ("eR", dict(color="C0", ls="none", marker="o", ms=3, label="eR (root finding)")),
                          ("eR/gR analytic", dict(color="k", ls=":", label=r"eR/gR: $\alpha=1/\eta$ or $\alpha=T$")),
-                         ("paper code eR/gR", dict(color="m", ls="none", marker="x", label="paper code eR/gR"))):
-            pts = sorted(((r["alpha"], r["T"]) for r in rows if r["panel"] == regime and r["series"] == kind
-                          and np.isfinite(r["alpha"])), key=lambda x: x[1])
-            if pts:
-                pts = np.array(pts)
-                ax.plot(pts[:, 0], pts[:, 1], **st)
+                         ("paper code eR/gR", dict(color="m", ls="none", marker="x", label="paper code eR/gR"))))
         ax.set_xlim(0, ALPHA_MAX)
         ax.set_ylim(0, T_MAX)
         ax.set_xlabel(r"load $\alpha$")
