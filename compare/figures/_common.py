@@ -212,6 +212,18 @@ def agreement_or_nan(fn: Callable, *args, **kwargs):
         return math.nan
 
 
+def plot_label_grid(ax, rows: Iterable[dict], panel, order, cmap) -> None:
+    """Draw the phase labels of the ``series == "grid"`` rows of ``panel`` as a colour mesh over
+    (alpha, T); colour k is label ``order[k]`` (the phase-diagram figures)."""
+    g = [r for r in rows if r["panel"] == panel and r["series"] == "grid"]
+    al = np.array(sorted({r["alpha"] for r in g}))
+    Ts = np.array(sorted({r["T"] for r in g}))
+    Z = np.full((Ts.size, al.size), np.nan)
+    for r in g:
+        Z[np.searchsorted(Ts, r["T"]), np.searchsorted(al, r["alpha"])] = order.index(r["label"])
+    ax.pcolormesh(al, Ts, Z, cmap=cmap, vmin=-0.5, vmax=len(order) - 0.5, shading="nearest")
+
+
 def plot_boundaries(ax, rows: Iterable[dict], panel, styles) -> None:
     """Draw, for each ``(series, style)`` in ``styles``, the finite ``(alpha, T)`` points of the
     rows of ``panel`` as one line sorted by T (the boundary lines of the phase-diagram figures)."""

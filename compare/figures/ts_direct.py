@@ -27,7 +27,7 @@ import numpy as np
 from hopfield_phases._core.tables import write_table
 from ..plotting import new_figure, save_figure
 from . import Figure, FigureOutput
-from ._common import plot_boundaries, styled
+from ._common import plot_boundaries, plot_label_grid, styled
 
 NAME = "ts-direct"
 GRID = {"tiny": (6, 6), "quick": (40, 40), "paper": (201, 200)}
@@ -96,13 +96,7 @@ def draw(rows, meta):
     titles = {"ours": "(a) ours: 1RSB competitor, SG = static 1RSB",
               "paper": "(b) paper: RS-P competitor, SG = RS-SG exists"}
     for ax, panel in zip(axes, PANELS):
-        g = [r for r in rows if r["panel"] == panel and r["series"] == "grid"]
-        al = np.array(sorted({r["alpha"] for r in g}))
-        Ts = np.array(sorted({r["T"] for r in g}))
-        Z = np.full((Ts.size, al.size), np.nan)
-        for r in g:
-            Z[np.searchsorted(Ts, r["T"]), np.searchsorted(al, r["alpha"])] = ORDER.index(r["label"])
-        ax.pcolormesh(al, Ts, Z, cmap=cmap, vmin=-0.5, vmax=len(ORDER) - 0.5, shading="nearest")
+        plot_label_grid(ax, rows, panel, ORDER, cmap)
         plot_boundaries(ax, rows, panel, (("lR", dict(color="C1", ls="--", label="lR spinodal")),
                          ("gR", dict(color="C2", ls="-", label="gR line")),
                          ("SG", dict(color="C3", ls=":", label="SG line")),

@@ -31,7 +31,7 @@ import numpy as np
 from hopfield_phases._core.tables import write_table
 from ..plotting import new_figure, save_figure
 from . import Figure, FigureOutput
-from ._common import plot_boundaries, styled
+from ._common import plot_boundaries, plot_label_grid, styled
 
 NAME = "ts-mismatched"
 GRID = {"tiny": (6, 6), "quick": (30, 30), "paper": (101, 100)}
@@ -100,13 +100,7 @@ def draw(rows, meta):
     fig, axes = new_figure(1, 2, figsize=(9.5, 4.0))
     cmap = ListedColormap([COLORS[k] for k in ORDER])
     for ax, regime in zip(axes, REGIMES):
-        g = [r for r in rows if r["panel"] == regime and r["series"] == "grid"]
-        al = np.array(sorted({r["alpha"] for r in g}))
-        Ts = np.array(sorted({r["T"] for r in g}))
-        Z = np.full((Ts.size, al.size), np.nan)
-        for r in g:
-            Z[np.searchsorted(Ts, r["T"]), np.searchsorted(al, r["alpha"])] = ORDER.index(r["label"])
-        ax.pcolormesh(al, Ts, Z, cmap=cmap, vmin=-0.5, vmax=len(ORDER) - 0.5, shading="nearest")
+        plot_label_grid(ax, rows, regime, ORDER, cmap)
         plot_boundaries(ax, rows, regime, (("lR", dict(color="C1", ls="--", marker=".", label="lR (root finding)")),
                          ("gR", dict(color="C2", ls="-", marker=".", label="gR (root finding)")),
                          ("eR", dict(color="C0", ls="none", marker="o", ms=3, label="eR (root finding)")),
