@@ -16,11 +16,22 @@ task.  Only the simulation is modelled (theory lines, bootstraps and drawing are
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Iterable
 
 __all__ = ["Estimate", "unknown", "sweep_estimate", "rfhm_sweep_estimate", "estimate_figure",
-           "estimate_figures", "format_estimates", "format_seconds", "format_bytes"]
+           "estimate_figures", "format_estimates", "format_seconds", "format_bytes",
+           "measured_costs", "measured_estimate", "record_measured_costs", "MEASURED_COSTS"]
+
+#: measured wall time and peak memory of whole figures (``data/figure_costs.csv``), the cost
+#: model of figures without a per-task hook (theory figures, and simulations whose cost is not
+#: modelled per task); regenerate with ``hopfield-phases report --out OUT --costs FILE``.
+MEASURED_COSTS = Path(__file__).resolve().parent.parent / "data" / "figure_costs.csv"
+#: the pessimistic estimate of a measured figure: wall time x this factor (machine load, the
+#: spread between runs seen here, ~ +/- 30 %).
+MEASURED_HIGH = 1.5
 
 
 @dataclass
@@ -89,11 +100,85 @@ def rfhm_sweep_estimate(points: Iterable[dict], samples, workers: int, note: str
     return sweep_estimate(costs, workers, note=f"{note}; {tag}" if note else tag)
 
 
+def measured_costs(path=None) -> dict:
+    """``{(figure, size): row}`` of the measured-cost table (empty if there is none)."""
+    from hopfield_phases._core.tables import read_table
+
+    path = Path(path) if path is not None else MEASURED_COSTS
+    if not path.exists():
+        return {}
+    try:
+        rows, _ = read_table(path)
+    except (OSError, ValueError):
+        return {}
+    return {(str(r["figure"]), str(r["size"])): r for r in rows if r.get("seconds") not in (None, "")}
+
+
+def measured_estimate(name: str, size: str, workers: int | None = None, path=None) -> Estimate | None:
+    """Estimate of a figure from its measured whole-figure run (``data/figure_costs.csv``), or
+    None.  The wall time is used as measured on the machine's ``cores`` when ``workers`` is
+    unset or not smaller; with fewer workers than the measuring run used, it is scaled by
+    cores / workers (a simulation's worker pool; a single-core theory figure does not change)."""
+    row = measured_costs(path).get((name, size))
+    if row is None:
+        return None
+    sec = float(row["seconds"])
+    cores = int(row.get("cores") or 1)
+    parallel = str(row.get("parallel", "")).lower() in ("true", "1", "yes")
+    if parallel and workers is not None and workers < cores:
+        sec *= cores / workers
+    mem = row.get("peak_mem_mb")
+    peak = int(float(mem) * 2**20) if mem not in (None, "") else None
+    return Estimate(seconds=sec, seconds_high=MEASURED_HIGH * sec, peak_bytes=peak, tasks=0,
+                    note=f"measured {str(row.get('date', '?'))[:10]} ({cores} cores, whole figure)")
+
+
+def record_measured_costs(timings: dict, path=None, *, cores: int | None = None,
+                          command: str = "") -> Path:
+    """Merge a ``reproduce`` run's ``OUT/timings.json`` entries into the measured-cost table.
+
+    A figure's peak memory is the larger of its main process (per figure) and its largest child
+    process; ``parallel`` says whether it used worker processes or threads (its wall time then
+    scales with the cores)."""
+    import datetime
+
+    from hopfield_phases._core.tables import write_table
+
+    path = Path(path) if path is not None else MEASURED_COSTS
+    rows = {k: dict(v) for k, v in measured_costs(path).items()}
+    cores = cores or os.cpu_count() or 1
+    today = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d")
+    for name, t in timings.items():
+        if not isinstance(t, dict) or "seconds" not in t or "size" not in t:
+            continue
+        mems = [t.get("peak_mem_mb_main"), t.get("peak_mem_mb_children")]
+        mems = [float(m) for m in mems if m not in (None, "")]
+        rows[(name, t["size"])] = dict(
+            figure=name, size=t["size"], seconds=float(t["seconds"]),
+            peak_mem_mb=max(mems) if mems else "", cores=cores,
+            parallel=bool(t.get("parallel", False)),
+            date=t.get("date", today))
+    out = sorted(rows.values(), key=lambda r: (str(r["size"]), str(r["figure"])))
+    return write_table(path, out, command=command or "hopfield-phases report --out OUT --costs FILE",
+                       description="measured wall time (s) and peak memory (MB) of whole figures "
+                       "on this machine, by figure and size; the cost model of figures without a "
+                       "per-task hook (compare.cost_model.measured_estimate)",
+                       columns=dict(figure="figure name", size="tiny | quick | paper",
+                                    seconds="wall time of the figure (s)",
+                                    peak_mem_mb="peak resident memory, main or largest child (MB)",
+                                    cores="CPU cores of the measuring machine",
+                                    parallel="the figure used all cores (wall time scales with them)",
+                                    date="UTC date of the run"))
+
+
 def estimate_figure(fig, size: str, workers: int | None = None) -> Estimate:
-    """The figure's estimate, or an *unknown* one (no hook, or the hook failed)."""
+    """The figure's estimate: its per-task hook; else its measured whole-figure cost
+    (:func:`measured_estimate`); else an *unknown* one (no hook and no measurement, or the
+    hook failed)."""
     hook = getattr(fig, "estimate", None)
     if hook is None:
-        return unknown("no cost model for this figure")
+        est = measured_estimate(fig.name, size, workers)
+        return est if est is not None else unknown("no cost model for this figure")
     try:
         est = hook(size, workers=workers)
     except Exception as exc:  # noqa: BLE001 - an estimate must never stop the run
@@ -131,8 +216,8 @@ def format_estimates(estimates: dict, size: str, workers: int | None = None,
     """A table: one line per figure (wall time expected / pessimistic, peak memory, tasks, note)
     and the total (sum of wall times: figures run one after the other; peak: the largest)."""
     w = max([len(n) for n in estimates] + [6])
-    lines = [f"estimate (size={size}, workers={workers or 'all cores'}; simulation only, "
-             "from the calibrated per-task cost model):",
+    lines = [f"estimate (size={size}, workers={workers or 'all cores'}; simulation from the "
+             "calibrated per-task cost model, other figures from measured whole-figure runs):",
              f"  {'figure':<{w}}  {'wall':>9}  {'(high)':>9}  {'peak mem':>9}  {'tasks':>6}  note"]
     total = high = 0.0
     peak = 0

@@ -123,11 +123,15 @@ def _compact(rows: list[dict]) -> list[dict]:
 
 
 def write_gallery(out_dir: Path, gallery: str | Path, images: str | Path | None = None,
-                  size: str = "quick", names: list[str] | None = None) -> Path:
+                  size: str = "quick", names: list[str] | None = None, *,
+                  copy_tables: bool = False, timings: dict | None = None) -> Path:
     """The figure gallery (markdown): every ``OUT/NAME/NAME.png`` copied to ``images``
     (default: ``figures/`` next to the gallery file), with the command that draws it, its
     description and its agreement numbers (compact form).  ``names`` fixes the order
-    (default: the figure registry's order)."""
+    (default: the figure registry's order).  ``copy_tables``: also copy each figure's
+    ``NAME_agreement.csv`` (and its ``.json``) beside its image.  ``timings``: the entries of
+    ``OUT/timings.json``; a last section tabulates, per figure, the estimated and measured wall
+    time and peak memory."""
     import shutil
 
     from .figures import registry
@@ -165,12 +169,48 @@ def write_gallery(out_dir: Path, gallery: str | Path, images: str | Path | None 
         parts.append(f"```bash\nhopfield-phases figure {name} --size {size}\n```\n\n")
         parts.append(f"![{name}]({Path(rel).as_posix()})\n\n")
         table = out_dir / name / f"{name}_agreement.csv"
+        if table.exists() and copy_tables:
+            for f in (table, table.with_suffix(".json")):
+                if f.exists():
+                    shutil.copyfile(f, images / f.name)
+            rel_t = os.path.relpath(images / table.name, gallery.parent)
+            parts.append(f"Full agreement table: [`{table.name}`]({Path(rel_t).as_posix()}).\n\n")
         if table.exists():
             rows, meta = read_table(table)
             parts.append("Agreement (" + summarize(rows).rstrip(".") + "):\n\n")
             parts.append(_md_table(_compact(rows), reorder=False))
         else:
             parts.append("_Pure theory figure (no simulation in it)._\n")
+    if timings:
+        parts.append(_cost_section(timings, size))
     gallery.parent.mkdir(parents=True, exist_ok=True)
     gallery.write_text("".join(parts))
     return gallery
+
+
+def _cost_section(timings: dict, size: str) -> str:
+    """Markdown table: per figure of this size, estimated and measured wall time and peak memory."""
+    from .cost_model import format_seconds
+
+    rows = []
+    total = 0.0
+    for name, t in timings.items():
+        if not isinstance(t, dict) or t.get("size") != size:
+            continue
+        mem = max([float(t[k]) for k in ("peak_mem_mb_main", "peak_mem_mb_children") if t.get(k) is not None],
+                  default=float("nan"))
+        est = t.get("estimated_seconds")
+        est_mem = t.get("estimated_peak_mem_mb")
+        total += float(t["seconds"])
+        rows.append({"figure": name, "estimated wall": format_seconds(est) if est is not None else "-",
+                     "measured wall": format_seconds(float(t["seconds"])),
+                     "estimated peak MB": f"{est_mem:.0f}" if est_mem is not None else "-",
+                     "measured peak MB": f"{mem:.0f}" if math.isfinite(mem) else "-",
+                     "date": str(t.get("date", "")) or "-"})
+    if not rows:
+        return ""
+    rows.append({"figure": "total (sum)", "estimated wall": "", "measured wall": format_seconds(total),
+                 "estimated peak MB": "", "measured peak MB": "", "date": ""})
+    return ("\n## Cost of this set\n\nWall time and peak resident memory of each figure as run "
+            "(`OUT/timings.json`), beside the estimate printed before the run (`-`: the figure had no "
+            "cost model then).\n\n" + _md_table(rows, reorder=False))

@@ -130,3 +130,45 @@ def test_reproduce_prints_estimate_before_running(tmp_path, capsys):
     assert res["estimates"]["rfhm-fig3b"].known
     timings = json.loads((tmp_path / "timings.json").read_text())
     assert "estimated_seconds" in timings["rfhm-fig3b"]
+    assert timings["rfhm-fig3b"]["peak_mem_mb_main"] > 10
+    assert "estimated_peak_mem_mb" in timings["rfhm-fig3b"]
+
+
+def test_timings_are_merged_per_figure_not_overwritten(tmp_path):
+    """A second run sharing OUT (or a run after an interrupted one) keeps the other figures'
+    timings: each figure's entry is merged into timings.json as soon as it finishes."""
+    import io
+
+    (tmp_path / "timings.json").write_text(json.dumps({"other": {"seconds": 12.0, "size": "paper"}}))
+    reproduce(tmp_path, size="tiny", only=["ts-pinf"], stream=io.StringIO())
+    timings = json.loads((tmp_path / "timings.json").read_text())
+    assert timings["other"]["seconds"] == 12.0
+    assert timings["ts-pinf"]["size"] == "tiny" and timings["ts-pinf"]["seconds"] > 0
+
+
+def test_measured_costs_are_the_model_of_figures_without_a_hook(tmp_path):
+    """A figure without a per-task hook is estimated from its measured whole-figure run; a
+    parallel figure's time scales with fewer workers; an unmeasured size stays unknown."""
+    from hopfield_phases.compare import cost_model as cm
+    from hopfield_phases.compare import figures
+
+    table = tmp_path / "costs.csv"
+    cm.record_measured_costs({"ts-pinf": {"seconds": 12.0, "cpu_seconds_main": 12.0, "size": "paper",
+                                          "peak_mem_mb_main": 150.0, "peak_mem_mb_children": 20.0},
+                              "ts-fig4": {"seconds": 100.0, "parallel": True, "size": "paper",
+                                          "peak_mem_mb_main": 300.0}}, table, cores=2)
+    e = cm.measured_estimate("ts-pinf", "paper", path=table)
+    assert e.known and e.seconds == 12.0 and e.seconds_high == 18.0
+    assert e.peak_bytes == 150 * 2**20
+    assert cm.measured_estimate("ts-pinf", "paper", workers=1, path=table).seconds == 12.0
+    assert cm.measured_estimate("ts-fig4", "paper", workers=1, path=table).seconds == 200.0
+    assert cm.measured_estimate("ts-pinf", "quick", path=table) is None
+    # the repository's table is what estimate_figure falls back to
+    fig = figures.registry()["ts-pinf"]
+    saved = cm.MEASURED_COSTS
+    try:
+        cm.MEASURED_COSTS = table
+        assert cm.estimate_figure(fig, "paper").seconds == 12.0
+        assert not cm.estimate_figure(fig, "quick").known
+    finally:
+        cm.MEASURED_COSTS = saved

@@ -11,13 +11,19 @@ total (``compare.cost_model``: each figure's optional ``estimate`` hook, calibra
 cost model of ``montecarlo.cost``; figures without a hook are listed as unknown, with the wall
 time of their last run in ``OUT/timings.json`` when there is one); ``--dry-run`` prints only
 this estimate and runs nothing.  A figure that fails is reported (with its traceback) and the others still run; the
-exit status is then 1.  Wall times are kept in ``OUT/timings.json`` for the report.
+exit status is then 1.  Wall time, CPU time of the main process and peak memory (resident set
+of the main process, reset per figure through ``/proc/self/clear_refs`` on Linux, and the largest
+child process finished so far in this run, a running maximum) are written to ``OUT/timings.json`` after EACH figure, merged under a
+file lock with what is already there, so an interrupted run, or two runs sharing ``OUT``, keep
+every finished figure's numbers.
 """
 
 from __future__ import annotations
 
 import inspect
 import json
+import os
+import resource
 import sys
 import time
 import traceback
@@ -33,6 +39,47 @@ def _accepts(func, name: str) -> bool:
     except (TypeError, ValueError):  # pragma: no cover
         return False
     return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
+
+
+def _reset_peak_memory() -> bool:
+    """Reset this process's peak resident set (Linux ``clear_refs`` 5); False where unsupported."""
+    try:
+        with open("/proc/self/clear_refs", "w") as fh:
+            fh.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def _peak_memory_mb() -> tuple[float | None, float]:
+    """(peak RSS of this process since the last reset, from /proc/self/status VmHWM, or None;
+    largest peak RSS of any finished child process) in MB."""
+    main = None
+    try:
+        with open("/proc/self/status") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    main = int(line.split()[1]) / 1024.0
+                    break
+    except OSError:
+        pass
+    scale = 1024.0 if sys.platform != "darwin" else 1024.0 * 1024.0  # ru_maxrss: kB (Linux), B (macOS)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale
+    if main is None:
+        main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
+    return main, children
+
+
+def _record_timing(out: Path, name: str, entry: dict) -> None:
+    """Merge one figure's entry into ``OUT/timings.json`` (file lock + atomic write)."""
+    from filelock import FileLock
+
+    from hopfield_phases._core.tables import write_json
+
+    with FileLock(str(out / "timings.json.lock")):
+        timings = _read_timings(out)
+        timings[name] = entry
+        write_json(out / "timings.json", timings)
 
 
 def _read_timings(out: Path) -> dict:
@@ -78,13 +125,13 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
     if dry_run:
         return {"estimates": estimates, "dry_run": True}
     out.mkdir(parents=True, exist_ok=True)
-    timing_file = out / "timings.json"
-    timings = _read_timings(out)
+    timings = {}
     failed = []
     t_all = time.perf_counter()
     for i, name in enumerate(names, 1):
         fig = reg[name]
         print(f"[{i}/{len(names)}] {name} (size={size}, seed={seed}) ...", file=stream, flush=True)
+        reset = _reset_peak_memory()
         t0 = time.perf_counter()
         c0 = time.process_time()
         kwargs = {}
@@ -98,11 +145,18 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
             print(f"    FAILED after {time.perf_counter() - t0:.1f} s", file=stream, flush=True)
             continue
         wall = time.perf_counter() - t0
+        mem_main, mem_children = _peak_memory_mb()
         timings[name] = {"seconds": round(wall, 2), "cpu_seconds_main": round(time.process_time() - c0, 2),
-                         "size": size}
+                         "size": size, "date": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
+                         "peak_mem_mb_main": round(mem_main, 1),
+                         "peak_mem_main_per_figure": reset,
+                         "parallel": _accepts(fig.build, "workers"),
+                         "peak_mem_mb_children": round(mem_children, 1)}
         est = estimates.get(name)
         if est is not None and est.known:
             timings[name]["estimated_seconds"] = round(est.seconds, 2)
+            timings[name]["estimated_peak_mem_mb"] = round(est.peak_bytes / 2**20, 1)
+        _record_timing(out, name, timings[name])
         for f in result.files:
             print(f"    {f}", file=stream)
         if result.summary:
@@ -111,7 +165,7 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
         print(f"    done in {wall:.1f} s (elapsed {time.perf_counter() - t_all:.1f} s)", file=stream,
               flush=True)
     total = time.perf_counter() - t_all
-    timing_file.write_text(json.dumps(timings, indent=1) + "\n")
+    timings = _read_timings(out)
     report = write_report(out, timings={k: v["seconds"] for k, v in timings.items()},
                           total_seconds=total if not only else None, size=size)
     print(f"report: {report}", file=stream)
@@ -192,10 +246,16 @@ def _report(args) -> int:
             timings = None
     path = write_report(out, timings=timings, output=args.output)
     print(path)
+    if args.costs:
+        from ..cost_model import record_measured_costs
+
+        print(record_measured_costs(_read_timings(out), args.costs,
+                                    command=f"hopfield-phases report --out {args.out} --costs {args.costs}"))
     if args.gallery:
         from ..report import write_gallery
 
-        print(write_gallery(out, args.gallery, size=args.size))
+        print(write_gallery(out, args.gallery, images=args.images, size=args.size,
+                            copy_tables=args.copy_tables, timings=_read_timings(out)))
     return 0
 
 
@@ -236,4 +296,12 @@ def register(groups) -> None:
                    help="also write a figure gallery (markdown) with the PNGs copied to a "
                    "figures/ folder next to it (the repository's: --gallery docs/gallery.md)")
     r.add_argument("--size", default="quick", help="size named in the gallery (default: quick)")
+    r.add_argument("--images", default=None, metavar="FOLDER",
+                   help="where the gallery's images go (default: figures/ beside the gallery file)")
+    r.add_argument("--copy-tables", action="store_true",
+                   help="copy each figure's NAME_agreement.csv beside its image in the gallery")
+    r.add_argument("--costs", default=None, metavar="CSV",
+                   help="merge OUT/timings.json (wall time, peak memory per figure and size) into "
+                   "this measured-cost table, the cost model of figures without a per-task one "
+                   "(the repository's is data/figure_costs.csv)")
     r.set_defaults(func=_report)
