@@ -10,6 +10,10 @@ the last 2/3 of the sweeps); the kernel is :mod:`montecarlo.ts_fast`.
   requested standard error of q* is reached with halves that agree, or a sweep budget is
   spent; the outcome says which (``status`` "ok" or "unconverged" with a message), never
   silently.
+* :func:`run_adaptive` - the same, then MORE CHAINS where more sweeps cannot help: chains
+  trapped in different states (a glassy or metastable branch: each chain's mean frozen at its
+  own value, tau_int as long as the run) make the error of the mean the spread between chains
+  over sqrt(C), which only more chains reduce.
 * :func:`parallel_tempering` - replica exchange across student temperatures on one data set
   (temperatures, not configurations, are exchanged; swap of neighbours i, i+1 accepted with
   probability min(1, exp[(beta_i - beta_{i+1})(H_i - H_{i+1})]), which keeps the product of
@@ -42,7 +46,7 @@ def _tau_int(x) -> float:
     """tau_int = 1 + 2 sum_t rho(t) (emcee's convention, :mod:`montecarlo.statistics`)."""
     return integrated_time(x, warn=False)
 
-__all__ = ["chain_statistics", "RunResult", "run_until", "initial_states", "PTResult",
+__all__ = ["chain_statistics", "RunResult", "run_until", "run_adaptive", "initial_states", "PTResult",
            "parallel_tempering", "exchange_probability", "fig4_task", "alpha_key"]
 
 KEEP = 2.0 / 3.0
@@ -142,6 +146,66 @@ def run_until(chains: ChainSet, T, *, target_se=0.005, max_sweeps=2000, min_swee
     return RunResult(status=OK, message=f"se <= {target_se:g} with agreeing halves after {done} sweeps",
                      iterations=it, residual=max(s["se"] for s in stats), sweeps=done,
                      groups=stats, series=series)
+
+
+def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, target_se=0.005,
+                 sweep_budget=300, min_sweeps=60, batch=30, p=None, interaction="distinct",
+                 seed=0, keep=KEEP) -> RunResult:
+    """``chains`` chains from ``start`` ('planted' | 'random') run by :func:`run_until` (at most
+    ``sweep_budget`` sweeps); if the error target is not met, chains are ADDED, each run for
+    exactly as many sweeps as the first ones, until the standard error of q* over all chains is
+    <= ``target_se`` with agreeing halves, or ``max_chains`` chains are used (reported either way).
+
+    Why chains and not sweeps: when chains sit in different long-lived states (from a random
+    start in the glassy region, or near a spinodal where some escape), the spread of the chain
+    means does not shrink with the run length, only as 1 / sqrt(C).  The number added is the
+    estimate C (se / target)^2 of the chains needed, times 1.1, at least ``chains``.
+
+    Seeds: child 0 of ``SeedSequence(seed)`` gives the first chains' starts, child 1 their
+    dynamics; extension k uses the children 2k + 2 (starts) and 2k + 3 (dynamics).  The result
+    depends on the seed only.  Memory: 2 M bytes per chain at a time (the chains of one
+    extension), plus the (C, sweeps) series.
+    """
+    max_chains = tsamp.check_positive_int("max_chains", max_chains)
+    chains = tsamp.check_positive_int("chains", chains)
+    if max_chains < chains:
+        raise ValueError(f"max_chains must be >= chains = {chains}, got {max_chains}")
+    root = _seed_sequence(seed)
+    kids = iter(root.spawn(2 + 2 * max_chains))
+    p = data.p if p is None else p
+
+    def _new(n):
+        xi0 = initial_states(start, data.xi_star, n, np.random.default_rng(next(kids)))
+        return ChainSet(data, xi0, p, interaction, seed=next(kids))
+
+    res = run_until(_new(chains), T, target_se=target_se, max_sweeps=sweep_budget,
+                    min_sweeps=min(min_sweeps, sweep_budget), batch=batch, keep=keep)
+    if res.status == OK:
+        return res
+    series, done, it = res.series, res.sweeps, res.iterations
+    C = chains
+    while C < max_chains:
+        g = res.groups[0]
+        need = int(math.ceil(1.1 * C * (g["se"] / target_se) ** 2)) if g["se"] > 0 else C
+        add = int(min(max(need - C, chains), max_chains - C))
+        ext = run_until(_new(add), T, target_se=target_se, max_sweeps=done, min_sweeps=done,
+                        batch=done, keep=keep)
+        series = {k: np.concatenate([series[k], ext.series[k]]) for k in series}
+        C += add
+        it += ext.iterations
+        stats = _group_stats({k: v for k, v in series.items()}, done, [np.arange(C)], data.N, keep)
+        g = stats[0]
+        ok = g["se"] <= target_se and g["equilibrated"]
+        res = RunResult(status=OK if ok else UNCONVERGED, iterations=it, residual=g["se"],
+                        sweeps=done, groups=stats, series=series,
+                        message=(f"se {g['se']:.4g} <= {target_se:g} with agreeing halves: {C} chains "
+                                 f"x {done} sweeps" if ok else
+                                 f"{C} chains x {done} sweeps: se {g['se']:.4g} (target {target_se:g}), "
+                                 f"halves z {g['half_z']:.2f}, tau_max {g['tau_max']:.3g}"
+                                 + ("; chain limit reached" if C >= max_chains else "")))
+        if ok:
+            break
+    return res
 
 
 def _group_stats(out, done, groups, N, keep):
@@ -257,11 +321,37 @@ def alpha_key(alpha) -> str:
     return "a" + f"{float(alpha):g}".replace(".", "p").replace("-", "m")
 
 
+def _parse_starts(spec) -> dict:
+    """``starts`` of :func:`fig4_task`: a list of 'KEY:START' strings (the sweep-grid form, e.g.
+    ['a3:planted', 'a3:random', 'a9:planted']) or a dict {KEY: [START, ...]}; -> {KEY: tuple}."""
+    if not spec:
+        return {}
+    if isinstance(spec, dict):
+        items = [(str(k), str(x)) for k, v in spec.items() for x in v]
+    else:
+        items = []
+        for it in spec:
+            if not isinstance(it, str) or it.count(":") != 1:
+                raise ValueError(f"starts: entries must look like 'a3:planted', got {it!r}")
+            k, x = it.split(":")
+            items.append((k, x))
+    out: dict = {}
+    for k, x in items:
+        if x not in ("planted", "random"):
+            raise ValueError(f"starts: {k!r}: start must be 'planted' or 'random', got {x!r}")
+        out[k] = out.get(k, ()) + (x,)
+    return out
+
+
 def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     """One Nishimori-line temperature T = T* of the paper's Fig. 4 (for ``run_sweep``).
 
     params : p, N, T (= T*), alphas (list), chains (per start), target_se, max_sweeps,
-    min_sweeps, batch; optional teacher_interaction ('literal'), interaction ('distinct').
+    min_sweeps, batch; optional max_chains (default: chains; more chains are added by
+    :func:`run_adaptive` where the target is missed after max_sweeps), starts (which starts
+    run at which load, :func:`_parse_starts`; default both for every alpha; an alpha not named,
+    both; a start left out has no columns),
+    teacher_interaction ('literal'), interaction ('distinct').
     One data set of M(max alpha) exact teacher examples (child 0 of ``seed``); every alpha
     uses its first M(alpha) examples.  Per alpha and start ('planted', 'random'), ``chains``
     chains run in parallel (children of child 1) until their q* reaches target_se with
@@ -269,11 +359,13 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
 
     Columns, per alpha key k (:func:`alpha_key`) and start s in (planted, random):
     M_k, r_sample_k, q_s_k, se_s_k, tau_max_s_k, tau_mean_s_k, half_z_s_k, equil_s_k,
-    m_s_k, acc_s_k, sweeps_s_k, status_s_k, frac_retrieved_s_k; plus r_N.
+    m_s_k, acc_s_k, sweeps_s_k, status_s_k, frac_retrieved_s_k, chains_s_k; plus r_N.
     """
     p, N, T = int(params["p"]), int(params["N"]), float(params["T"])
     alphas = sorted(float(a) for a in params["alphas"])
     C = int(params.get("chains", 16))
+    max_chains = int(params.get("max_chains", C))
+    starts = _parse_starts(params.get("starts"))
     teacher_interaction = params.get("teacher_interaction", "literal")
     interaction = params.get("interaction", "distinct")
     ss_data, ss_dyn = seed.spawn(2)
@@ -285,15 +377,19 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
         d = data.prefix(M)
         row[f"M_{k}"] = M
         row[f"r_sample_{k}"] = d.r_sample()
+        run_starts = starts.get(k, ("planted", "random"))
         for s, ss_s in zip(("planted", "random"), ss.spawn(2)):
-            ss_start, ss_chain = ss_s.spawn(2)
-            xi0 = initial_states(s, d.xi_star, C, np.random.default_rng(ss_start))
-            chains = ChainSet(d, xi0, p, interaction, seed=ss_chain)
-            res = run_until(chains, T, target_se=float(params.get("target_se", 0.005)),
-                            max_sweeps=int(params.get("max_sweeps", 2000)),
-                            min_sweeps=int(params.get("min_sweeps", 60)),
-                            batch=int(params.get("batch", 30)))
+            if s not in run_starts:  # its seed is still drawn: the other start does not depend on it
+                continue
+            # children 0, 1 of ss_s: the first chains' starts and dynamics (as before extensions
+            # existed: a run that needs no extra chains is unchanged)
+            res = run_adaptive(d, s, T, chains=C, max_chains=max_chains, p=p, interaction=interaction,
+                               target_se=float(params.get("target_se", 0.005)),
+                               sweep_budget=int(params.get("max_sweeps", 2000)),
+                               min_sweeps=int(params.get("min_sweeps", 60)),
+                               batch=int(params.get("batch", 30)), seed=ss_s)
             g = res.groups[0]
+            row[f"chains_{s}_{k}"] = int(res.series["q_star"].shape[0])
             row[f"q_{s}_{k}"] = g["mean"]
             row[f"se_{s}_{k}"] = g["se"]
             row[f"tau_max_{s}_{k}"] = g["tau_max"]
@@ -309,5 +405,4 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
             q = res.series["q_star"]
             n_keep = max(2, int(math.ceil(KEEP * q.shape[1])))
             row[f"frac_retrieved_{s}_{k}"] = float(np.mean(q[:, -n_keep:].mean(axis=1) > 0.5))
-        del chains
     return row

@@ -253,6 +253,16 @@ def test_fig4_task_columns_prefix_and_determinism():
         for s in ("planted", "random"):
             assert -1 <= r1[f"q_{s}_{k}"] <= 1 and r1[f"se_{s}_{k}"] >= 0
             assert r1[f"status_{s}_{k}"] in ("ok", "unconverged")
+    # a start left out (paper size: random only where P is a branch of the RS theory) has no
+    # columns, and the other start's result does not change
+    r3 = tt.fig4_task(dict(params, starts={"a6": ["planted"]}), 0, np.random.SeedSequence(4))
+    assert "q_random_a6" not in r3 and r3["q_planted_a6"] == r1["q_planted_a6"]
+    assert r3["q_random_a3"] == r1["q_random_a3"]
+    r4 = tt.fig4_task(dict(params, starts=["a6:planted"]), 0, np.random.SeedSequence(4))
+    assert "q_random_a6" not in r4 and r4["q_random_a3"] == r1["q_random_a3"]
+    for bad in ({"a6": ["sideways"]}, ["a6-planted"], ["a6:sideways"]):
+        with pytest.raises(ValueError, match="starts"):
+            tt.fig4_task(dict(params, starts=bad), 0, np.random.SeedSequence(4))
     # prefix: the alpha = 3 data are the first M(3) examples of the alpha = 6 draw
     ss_data, _ = np.random.SeedSequence(4).spawn(2)
     full = tf.sample_teacher_packed(40, 3, 2.0, r1["M_a6"], seed=ss_data)
@@ -293,3 +303,55 @@ def test_ts_fig4_tiny_builds_and_rebuilds_from_csv(tmp_path):
     assert png.read_bytes() == (tmp_path / "a" / "ts-fig4.png").read_bytes()
     with pytest.raises(ValueError, match="size"):
         fig.build(tmp_path / "c", size="huge")
+
+
+def test_run_adaptive_adds_chains_when_chains_are_frozen_apart():
+    """Random starts at very low T freeze in different states: the spread of the chain means
+    does not shrink with sweeps, so the run adds chains; the standard error falls as
+    1/sqrt(C) until the target.  With max_chains == chains it is run_until, bit for bit."""
+    d, _ = packed(24, 3, 300, seed=3, T_teacher=1e6)  # random examples: a glassy landscape
+    base = tt.run_until(tf.ChainSet(d, tt.initial_states("random", d.xi_star, 4,
+                                                         np.random.default_rng(np.random.SeedSequence(9).spawn(2)[0])),
+                                    seed=np.random.SeedSequence(9).spawn(2)[1]),
+                        0.05, target_se=1e-3, max_sweeps=40, min_sweeps=40, batch=40)
+    same = tt.run_adaptive(d, "random", 0.05, chains=4, max_chains=4, target_se=1e-3, sweep_budget=40,
+                           min_sweeps=40, batch=40, seed=np.random.SeedSequence(9))
+    assert np.array_equal(base.series["q_star"], same.series["q_star"])
+    assert same.status == "unconverged"
+    spread = float(np.std(base.series["q_star"][:, -20:].mean(axis=1), ddof=1))
+    assert spread > 0.05  # frozen apart: the premise of the test
+    target = 0.5 * base.groups[0]["se"]
+    r = tt.run_adaptive(d, "random", 0.05, chains=4, max_chains=200, target_se=target, sweep_budget=40,
+                        min_sweeps=40, batch=40, seed=9)
+    C = r.series["q_star"].shape[0]
+    assert C > 4 and r.sweeps == 40 and r.series["q_star"].shape[1] == 40
+    assert r.status == "ok" and r.groups[0]["se"] <= target, r.message
+    assert str(C) in r.message
+    r2 = tt.run_adaptive(d, "random", 0.05, chains=4, max_chains=200, target_se=target, sweep_budget=40,
+                         min_sweeps=40, batch=40, seed=9)
+    assert np.array_equal(r.series["q_star"], r2.series["q_star"])
+    capped = tt.run_adaptive(d, "random", 0.05, chains=4, max_chains=6, target_se=1e-4, sweep_budget=40,
+                             min_sweeps=40, batch=40, seed=9)
+    assert capped.status == "unconverged" and capped.series["q_star"].shape[0] == 6
+    assert "chain limit" in capped.message
+    with pytest.raises(ValueError, match="max_chains"):
+        tt.run_adaptive(d, "random", 1.0, chains=4, max_chains=2)
+
+
+def test_ts_fig4_random_start_only_where_the_paramagnet_is_a_branch(tmp_path, monkeypatch):
+    """With random_below (paper size), the random start runs only where lambda = alpha/T^2 <
+    random_below * lambda_c(3) = 1.2 * 1.17840 (tiny grid: only alpha = 3 at T = 2.5, lambda =
+    0.48); the other cells have planted rows only, and the figure still draws and redraws."""
+    from hopfield_phases.compare.figures import get, ts_fig4
+
+    monkeypatch.setitem(ts_fig4.SIZES, "tiny", dict(ts_fig4.SIZES["tiny"], random_below=1.2))
+    assert ts_fig4.starts_for([3.0, 9.0], 2.5, 1.2) == ["a3:planted", "a3:random", "a9:planted"]
+    assert ts_fig4.starts_for([1.4], 1.0, 1.2) == ["a1p4:planted", "a1p4:random"]  # 1.4 < 1.414
+    assert ts_fig4.starts_for([1.42], 1.0, 1.2) == ["a1p42:planted"]
+    fig = get("ts-fig4")
+    out = fig.build(tmp_path / "a", size="tiny", seed=0)
+    kinds = sorted((a["alpha"], a["T"], "random" in a["quantity"]) for a in out.agreement)
+    assert len(kinds) == 4 + 1 and (3.0, 2.5, True) in kinds
+    again = fig.build(tmp_path / "b", size="tiny", seed=0, from_csv=tmp_path / "a" / "ts-fig4.csv")
+    png = [p for p in again.files if p.name == "ts-fig4.png"][0]
+    assert png.read_bytes() == (tmp_path / "a" / "ts-fig4.png").read_bytes()

@@ -16,7 +16,8 @@ r_sample of each data set.  Two branches: 'local' = the retrieval solution reach
 free entropy, retrieval or paramagnet (q* = 0).
 
 Sizes: tiny (N = 48, seconds), quick (N = 128, 6 temperatures, minutes), paper (N = 512, 20
-temperatures in [1, 3], 16 chains per start, target s.e. 0.005).
+temperatures in [1, 3], 16 chains per start for up to 240 sweeps, then up to 96 chains where the
+s.e. of q* is still above the 0.005 target: ``montecarlo.ts_tempering.run_adaptive``).
 
 ``NAME.csv``: ``panel`` (alpha), ``series`` (planted, random, local, global), ``kind`` (simulation,
 theory_inf, theory_rN, theory_rsample), ``x`` (T), ``y`` (q*), ``yerr`` (s.e.), and for mc rows
@@ -47,17 +48,48 @@ SIZES = {
                  max_sweeps=60, min_sweeps=20, batch=10, fine=12),
     "quick": dict(N=128, alphas=ALPHAS, temperatures=[1.0, 1.4, 1.8, 2.2, 2.6, 3.0], chains=16,
                   target_se=0.005, max_sweeps=400, min_sweeps=60, batch=30, fine=60),
+    # paper: 16 chains per start run up to 240 sweeps; where the s.e. is still above 0.005 (chains
+    # frozen apart: random starts in the glassy region, escapes near a spinodal) chains are added,
+    # up to 96, each run as long as the first (montecarlo.ts_tempering.run_adaptive)
     "paper": dict(N=512, alphas=ALPHAS, temperatures=list(np.round(np.linspace(1.0, 3.0, 20), 6)),
-                  chains=16, target_se=0.005, max_sweeps=3000, min_sweeps=90, batch=30, fine=120),
+                  chains=16, max_chains=96, target_se=0.005, max_sweeps=240, min_sweeps=90, batch=30,
+                  fine=120, random_below=1.2),
 }
+#: paper size runs the random (paramagnetic-branch) start only where it is a branch of the RS
+#: theory worth measuring: lambda = alpha/T^2 < random_below * lambda_c (P global at N = infinity,
+#: with a margin).  Above it the global branch is retrieval (the planted start samples it) and a
+#: random start stays trapped in a glassy paramagnet at N = 512 (chain means frozen apart, tau_int
+#: as long as the run; see run_adaptive): a dynamical trap, not a branch of the RS curves.
 STARTS = ("planted", "random")
 
 
 def grid(size: str) -> list[dict]:
     s = SIZES[size]
-    return [dict(p=P, N=s["N"], T=float(T), alphas=[float(a) for a in s["alphas"]],
-                 chains=s["chains"], target_se=s["target_se"], max_sweeps=s["max_sweeps"],
-                 min_sweeps=s["min_sweeps"], batch=s["batch"]) for T in s["temperatures"]]
+    out = []
+    for T in s["temperatures"]:
+        extra = {"max_chains": s["max_chains"]} if "max_chains" in s else {}
+        if "random_below" in s:
+            extra["starts"] = starts_for(s["alphas"], float(T), s["random_below"])
+        out.append(dict(p=P, N=s["N"], T=float(T), alphas=[float(a) for a in s["alphas"]],
+                        chains=s["chains"], target_se=s["target_se"], max_sweeps=s["max_sweeps"],
+                        min_sweeps=s["min_sweeps"], batch=s["batch"], **extra))
+    return out
+
+
+def starts_for(alphas, T: float, random_below: float) -> list[str]:
+    """The starts of ``fig4_task`` as 'KEY:START' strings: 'planted' at every load; 'random' too
+    where lambda = alpha/T^2 < random_below * lambda_c(3) (the RS paramagnet is global at N =
+    infinity, or near it)."""
+    from hopfield_phases.montecarlo.ts_tempering import alpha_key
+    from hopfield_phases.theory.teacher_student import nishimori_thresholds
+
+    lam_c = nishimori_thresholds(P)[1]
+    out = []
+    for a in alphas:
+        out.append(f"{alpha_key(a)}:planted")
+        if float(a) / T**2 < random_below * lam_c:
+            out.append(f"{alpha_key(a)}:random")
+    return out
 
 
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
@@ -102,12 +134,15 @@ def reduce(sim_rows, size: str, seed: int):
             T = float(r["T"])
             rs = float(r[f"r_sample_{k}"])
             for st in STARTS:
+                if f"q_{st}_{k}" not in r or r[f"q_{st}_{k}"] in (None, ""):
+                    continue  # start not run at this cell (paper size: see random_below)
                 q, e = float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
                 rows.append(dict(panel=alpha, series=st, kind="simulation", x=T, y=q, yerr=e,
                                  tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
                                  status=r[f"status_{st}_{k}"], half_z=r[f"half_z_{st}_{k}"],
                                  equilibrated=r[f"equil_{st}_{k}"], r_sample=rs, r_N=r["r_N"],
-                                 frac_retrieved=r[f"frac_retrieved_{st}_{k}"]))
+                                 frac_retrieved=r[f"frac_retrieved_{st}_{k}"],
+                                 chains=r.get(f"chains_{st}_{k}", s["chains"])))
             th = {name: rs_branches(alpha, T, rr) for name, rr in
                   (("inf", 1.0), ("rN", float(r["r_N"])), ("rsample", rs))}
             for name in ("rN", "rsample"):
@@ -117,6 +152,8 @@ def reduce(sim_rows, size: str, seed: int):
             # planted chains follow the retrieval (local) branch; random chains the paramagnet
             # q* = 0, locally stable for every lambda at p >= 3 (doc Sec. 12, observation 3)
             for st in STARTS:
+                if f"q_{st}_{k}" not in r or r[f"q_{st}_{k}"] in (None, ""):
+                    continue
                 q, e = float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
                 if st == "planted":
                     pred, br = th["rsample"]["local"], "RS local (retrieval) branch at r_sample"
@@ -130,7 +167,8 @@ def reduce(sim_rows, size: str, seed: int):
                     local_inf=th["inf"]["local"], global_inf=th["inf"]["glob"],
                     se=e, tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
                     status=r[f"status_{st}_{k}"], frac_retrieved=r[f"frac_retrieved_{st}_{k}"],
-                    method=f"{s['chains']} chains per start, s.e. over chains"))
+                    chains=r.get(f"chains_{st}_{k}", s["chains"]),
+                    method="s.e. over independent chains (column chains)"))
         C.log(f"theory: RS branches at alpha = {alpha:g}")
         for T in np.linspace(min(s["temperatures"]), max(s["temperatures"]), s["fine"]):
             b = rs_branches(alpha, float(T), 1.0)
@@ -194,7 +232,44 @@ def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers
                             f", max |MC - RS(r_sample)| = {worst:.3g}" if agreement else ""))
 
 
+#: CPU seconds per example entry per chain-sweep of the bit-packed p = 3 kernel on this machine
+#: (N = 512, alpha = 3 / 6 / 9 / 20: 6.4 / 12 / 18.5 / 47.5 ms per chain-sweep, benchmarks/ts_dynamics.py
+#: and the 2026-11-29 pilot at T = 2): ~0.106 ns per entry, one core.
+SECONDS_PER_ENTRY = 0.106e-9
+
+
+def estimate(size: str, workers=None):
+    """Cost model (``compare.cost_model``): chain-sweeps x N M x SECONDS_PER_ENTRY, over the
+    cores (numba threads).  Expected: planted starts stop at min_sweeps, random starts use the
+    sweep budget with half the extra chains; high: every start at its full budget and chain cap."""
+    import os
+
+    from hopfield_phases.montecarlo.teacher_student import n_examples
+    from hopfield_phases.montecarlo.ts_tempering import alpha_key
+
+    from ..cost_model import Estimate
+
+    s = SIZES[size]
+    cores = workers or os.cpu_count() or 1
+    N, C = s["N"], s["chains"]
+    Cmax = s.get("max_chains", C)
+    lo = hi = 0.0
+    for T in s["temperatures"]:
+        runs = starts_for(s["alphas"], float(T), s["random_below"]) if "random_below" in s else None
+        for a in s["alphas"]:
+            per = N * n_examples(a, N, P) * SECONDS_PER_ENTRY
+            n_random = 1 if runs is None or f"{alpha_key(a)}:random" in runs else 0
+            # planted: min_sweeps; random: the sweep budget with chains half-way to the cap
+            lo += per * (C * s["min_sweeps"] + n_random * 0.5 * (C + Cmax) * s["max_sweeps"])
+            hi += per * (1 + n_random) * Cmax * s["max_sweeps"]
+    nT = len(s["temperatures"])
+    Mmax = n_examples(max(s["alphas"]), N, P)
+    peak = 200 * 2**20 + N * Mmax // 8 + 2 * Cmax * Mmax + 3 * 8 * Cmax * s["max_sweeps"] * len(s["alphas"])
+    return Estimate(seconds=lo / cores, seconds_high=hi / cores, peak_bytes=int(peak),
+                    tasks=nT, note=f"per-entry kernel cost {SECONDS_PER_ENTRY * 1e9:.3f} ns (measured 2026-11-29)")
+
+
 FIGURE = Figure(name=NAME, help="[TS] Fig. 4: q*(T) on the Nishimori line, p = 3, alpha = 3, 6, 9, 20 "
                 "(bit-packed multi-chain MC, RS global/local branches with r_N, r_sample)",
                 build=build, order=85, add_arguments=C.add_from_csv_argument,
-                options_from_args=C.options_from_args)
+                options_from_args=C.options_from_args, estimate=estimate)
