@@ -42,7 +42,7 @@ from . import agreement as ag
 from .agreement import converged_rows
 
 __all__ = ["hopfield_points", "draw_hopfield_points", "rfhm_points", "draw_rfhm_points",
-           "ts_points", "draw_ts_points", "overlay", "SIZES"]
+           "ts_points", "draw_ts_points", "overlay", "SIZES", "rfhm_grid", "rfhm_estimate"]
 
 SIZES = {
     "hopfield": {
@@ -137,6 +137,33 @@ def draw_hopfield_points(ax, rows, **kwargs) -> None:
 # --------------------------------------------------------------------------------------------
 
 
+def rfhm_grid(size: str) -> list[dict]:
+    """The dense-coefficient ``montecarlo.rfhm.sample_task`` points of the RFHM overlay: per
+    alpha_D, ``n_alpha`` loads from 0.15 alpha_D to 3 x the RS learning line, largest first."""
+    from hopfield_phases.theory import rfhm as th
+
+    s = _check_size("rfhm", size)
+    grids = {}
+    for aD in s["alpha_Ds"]:
+        a_learn = th.learning_transition(aD)
+        top = min(3.0 * a_learn, 0.9 * 2**31 / s["N"] ** 2)  # kept from the int32 era: same grid, same cache
+        grids[aD] = np.geomspace(0.15 * aD, top, s["n_alpha"])
+    grid = [dict(N=s["N"], alpha=float(a), alpha_D=float(aD), L_train="dense", L_test=[3],
+                 coefficients="dense") for aD in s["alpha_Ds"] for a in grids[aD][::-1]]
+    grid.sort(key=lambda p: -p["alpha"])
+    return grid
+
+
+def rfhm_estimate(size: str, workers=None):
+    """Cost model of the RFHM overlay (``compare.cost_model.rfhm_sweep_estimate``)."""
+    import os
+
+    from .cost_model import rfhm_sweep_estimate
+
+    return rfhm_sweep_estimate(rfhm_grid(size), int(SIZES["rfhm"][size]["samples"]),
+                               workers or os.cpu_count() or 1, note="RFHM overlay")
+
+
 def rfhm_points(out_dir, size: str = "quick", seed: int = 0, workers=None):
     """Learning onsets and storage collapses from dense-coefficient simulations at a few
     alpha_D: ``rows`` with ``overlay, transition (learning|storage), alpha_D, alpha, alpha_lo,
@@ -146,14 +173,7 @@ def rfhm_points(out_dir, size: str = "quick", seed: int = 0, workers=None):
     from .figures import _common as C
 
     s = _check_size("rfhm", size)
-    grids = {}
-    for aD in s["alpha_Ds"]:
-        a_learn = th.learning_transition(aD)
-        top = min(3.0 * a_learn, 0.9 * 2**31 / s["N"] ** 2)  # kernels need N P < 2^31
-        grids[aD] = np.geomspace(0.15 * aD, top, s["n_alpha"])
-    grid = [dict(N=s["N"], alpha=float(a), alpha_D=float(aD), L_train="dense", L_test=[3],
-                 coefficients="dense") for aD in s["alpha_Ds"] for a in grids[aD][::-1]]
-    grid.sort(key=lambda p: -p["alpha"])
+    grid = rfhm_grid(size)
     sim = _sweep(mc_rfhm.sample_task, grid, s["samples"], out_dir, "rfhm", size, seed, workers)
     sim, n_unconverged = converged_rows(sim)
     rows, agreement = [], []

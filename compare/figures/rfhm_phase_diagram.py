@@ -101,7 +101,13 @@ def _options(args):
     return {"variant": args.variant, "storage": args.storage, **simulation_options(args)}
 
 
+def _estimate(size, workers=None):
+    from ..overlays import rfhm_estimate
+
+    return rfhm_estimate(size, workers)
+
+
 FIGURE = Figure(name=NAME, help="[W] Fig. 2 bottom: learning line, n = 3, 5, 7 mixture lines and "
                 "storage lines of the RFHM in the (alpha, alpha_D) plane (RS, T = 0)",
                 build=build, add_arguments=_add_arguments, order=20,
-                options_from_args=_options)
+                options_from_args=_options, estimate=_estimate)
