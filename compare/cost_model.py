@@ -156,7 +156,7 @@ def record_measured_costs(timings: dict, path=None, *, cores: int | None = None,
         rows[(name, t["size"])] = dict(
             figure=name, size=t["size"], seconds=float(t["seconds"]),
             peak_mem_mb=max(mems) if mems else "", cores=cores,
-            parallel=bool(t.get("parallel", False)),
+            parallel=bool(t["parallel"]) if "parallel" in t else _uses_workers(name),
             date=t.get("date", today))
     out = sorted(rows.values(), key=lambda r: (str(r["size"]), str(r["figure"])))
     return write_table(path, out, command=command or "hopfield-phases report --out OUT --costs FILE",
@@ -169,6 +169,21 @@ def record_measured_costs(timings: dict, path=None, *, cores: int | None = None,
                                     cores="CPU cores of the measuring machine",
                                     parallel="the figure used all cores (wall time scales with them)",
                                     date="UTC date of the run"))
+
+
+def _uses_workers(name: str) -> bool:
+    """Whether a registered figure takes ``workers`` (runs a simulation on all cores)."""
+    import inspect
+
+    from . import figures
+
+    fig = figures.registry().get(name)
+    if fig is None:
+        return False
+    try:
+        return "workers" in inspect.signature(fig.build).parameters
+    except (TypeError, ValueError):  # pragma: no cover
+        return False
 
 
 def estimate_figure(fig, size: str, workers: int | None = None) -> Estimate:
@@ -234,7 +249,7 @@ def format_estimates(estimates: dict, size: str, workers: int | None = None,
             peak = max(peak, e.peak_bytes or 0)
         lines.append(f"  {name:<{w}}  {format_seconds(e.seconds):>9}  "
                      f"{format_seconds(e.seconds_high) if e.known else '':>9}  "
-                     f"{format_bytes(e.peak_bytes):>9}  {e.tasks if e.known else '':>6}  {note}")
+                     f"{format_bytes(e.peak_bytes):>9}  {e.tasks if e.known and e.tasks else '':>6}  {note}")
     tail = f" + {n_unknown} figure(s) of unknown cost" if n_unknown else ""
     lines.append(f"  {'TOTAL':<{w}}  {format_seconds(total):>9}  {format_seconds(high):>9}  "
                  f"{format_bytes(peak):>9}  {'':>6}  known figures{tail}")
