@@ -46,7 +46,8 @@ def _tau_int(x) -> float:
     """tau_int = 1 + 2 sum_t rho(t) (emcee's convention, :mod:`montecarlo.statistics`)."""
     return integrated_time(x, warn=False)
 
-__all__ = ["chain_statistics", "RunResult", "run_until", "run_adaptive", "initial_states", "PTResult",
+__all__ = ["chain_statistics", "branch_statistics", "RunResult", "run_until", "run_adaptive",
+           "initial_states", "PTResult",
            "parallel_tempering", "exchange_probability", "fig4_task", "alpha_key"]
 
 KEEP = 2.0 / 3.0
@@ -106,6 +107,7 @@ class RunResult(ResultContract):
     sweeps: int = 0
     groups: list = field(default_factory=list)
     series: dict | None = None
+    branches: list = field(default_factory=list)
 
 
 def run_until(chains: ChainSet, T, *, target_se=0.005, max_sweeps=2000, min_sweeps=60,
@@ -150,7 +152,7 @@ def run_until(chains: ChainSet, T, *, target_se=0.005, max_sweeps=2000, min_swee
 
 def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, target_se=0.005,
                  sweep_budget=300, min_sweeps=60, batch=30, p=None, interaction="distinct",
-                 seed=0, keep=KEEP) -> RunResult:
+                 seed=0, keep=KEEP, branches: float | None = None) -> RunResult:
     """``chains`` chains from ``start`` ('planted' | 'random') run by :func:`run_until` (at most
     ``sweep_budget`` sweeps); if the error target is not met, chains are ADDED, each run for
     exactly as many sweeps as the first ones, until the standard error of q* over all chains is
@@ -160,6 +162,12 @@ def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, t
     start in the glassy region, or near a spinodal where some escape), the spread of the chain
     means does not shrink with the run length, only as 1 / sqrt(C).  The number added is the
     estimate C (se / target)^2 of the chains needed, times 1.1, at least ``chains``.
+
+    ``branches`` (a q* threshold, e.g. 0.5): where the chains split between two branches
+    (:func:`branch_statistics`: retrieval above the threshold, paramagnet below), the target
+    applies to EACH branch's mean instead of the pooled one, whose spread is then set by the
+    fraction of chains in each branch, not by the run.  ``RunResult.branches`` holds the
+    per-branch statistics (one entry when the chains do not split).
 
     Seeds: child 0 of ``SeedSequence(seed)`` gives the first chains' starts, child 1 their
     dynamics; extension k uses the children 2k + 2 (starts) and 2k + 3 (dynamics).  The result
@@ -184,28 +192,57 @@ def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, t
         return res
     series, done, it = res.series, res.sweeps, res.iterations
     C = chains
-    while C < max_chains:
-        g = res.groups[0]
-        need = int(math.ceil(1.1 * C * (g["se"] / target_se) ** 2)) if g["se"] > 0 else C
+    while True:
+        stats = _group_stats(series, done, [np.arange(C)], data.N, keep)
+        g = stats[0]
+        ok = g["se"] <= target_se and g["equilibrated"]
+        worst = g["se"]
+        detail = f"se {g['se']:.4g}, halves z {g['half_z']:.2f}, tau_max {g['tau_max']:.3g}"
+        split = None
+        if not ok and branches is not None:
+            split = branch_statistics(series["q_star"][:, :done], branches, keep)
+            if len(split) > 1:  # two branches: each must meet the target on its own
+                ok = all(b["se"] <= target_se and b["equilibrated"] for b in split)
+                worst = max(b["se"] for b in split)
+                detail = "; ".join(f"{b['branch']} branch: {b['chains']} chains, q* {b['mean']:.4g}, "
+                                   f"se {b['se']:.4g}, halves z {b['half_z']:.2f}" for b in split)
+        if ok or C >= max_chains:
+            break
+        need = int(math.ceil(1.1 * C * (worst / target_se) ** 2)) if worst > 0 else C
         add = int(min(max(need - C, chains), max_chains - C))
         ext = run_until(_new(add), T, target_se=target_se, max_sweeps=done, min_sweeps=done,
                         batch=done, keep=keep)
         series = {k: np.concatenate([series[k], ext.series[k]]) for k in series}
         C += add
         it += ext.iterations
-        stats = _group_stats({k: v for k, v in series.items()}, done, [np.arange(C)], data.N, keep)
-        g = stats[0]
-        ok = g["se"] <= target_se and g["equilibrated"]
-        res = RunResult(status=OK if ok else UNCONVERGED, iterations=it, residual=g["se"],
-                        sweeps=done, groups=stats, series=series,
-                        message=(f"se {g['se']:.4g} <= {target_se:g} with agreeing halves: {C} chains "
-                                 f"x {done} sweeps" if ok else
-                                 f"{C} chains x {done} sweeps: se {g['se']:.4g} (target {target_se:g}), "
-                                 f"halves z {g['half_z']:.2f}, tau_max {g['tau_max']:.3g}"
-                                 + ("; chain limit reached" if C >= max_chains else "")))
-        if ok:
-            break
-    return res
+    if split is None and branches is not None:
+        split = branch_statistics(series["q_star"][:, :done], branches, keep)
+    tail = f" (by branch: {detail})" if split is not None and len(split) > 1 else f" ({detail})"
+    msg = (f"{'target met' if ok else 'target missed'}: {C} chains x {done} sweeps, target se "
+           f"{target_se:g}{tail}" + ("" if ok or C < max_chains else "; chain limit reached"))
+    return RunResult(status=OK if ok else UNCONVERGED, iterations=it, residual=float(worst),
+                     sweeps=done, groups=stats, series=series, message=msg,
+                     branches=split or [])
+
+
+def branch_statistics(q, threshold: float, keep: float = KEEP) -> list[dict]:
+    """Chains split by the mean q* of their measured window: 'retrieval' (> threshold) and
+    'paramagnet' (<= threshold); :func:`chain_statistics` of each non-empty branch plus
+    ``branch``, ``chains`` and ``fraction``.  A metastable cell (some chains escaped, or some
+    random starts nucleated retrieval) has two branches, each a value of q* of its own."""
+    q = np.atleast_2d(np.asarray(q, dtype=float))
+    C, n = q.shape
+    n_keep = max(2, int(math.ceil(keep * n)))
+    means = q[:, n - n_keep:].mean(axis=1)
+    out = []
+    for name, sel in (("retrieval", means > threshold), ("paramagnet", means <= threshold)):
+        idx = np.flatnonzero(sel)
+        if idx.size == 0:
+            continue
+        st = chain_statistics(q[idx], keep)
+        st.update(branch=name, chains=int(idx.size), fraction=float(idx.size / C))
+        out.append(st)
+    return out
 
 
 def _group_stats(out, done, groups, N, keep):
@@ -350,7 +387,9 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     min_sweeps, batch; optional max_chains (default: chains; more chains are added by
     :func:`run_adaptive` where the target is missed after max_sweeps), starts (which starts
     run at which load, :func:`_parse_starts`; default both for every alpha; an alpha not named,
-    both; a start left out has no columns),
+    both; a start left out has no columns), branches (a q* threshold: the error target
+    applies to each branch of a split cell, :func:`run_adaptive`; adds the columns
+    qR_s_k, seR_s_k, nR_s_k (retrieval branch) and qP_s_k, seP_s_k, nP_s_k (paramagnet)),
     teacher_interaction ('literal'), interaction ('distinct').
     One data set of M(max alpha) exact teacher examples (child 0 of ``seed``); every alpha
     uses its first M(alpha) examples.  Per alpha and start ('planted', 'random'), ``chains``
@@ -366,6 +405,8 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     C = int(params.get("chains", 16))
     max_chains = int(params.get("max_chains", C))
     starts = _parse_starts(params.get("starts"))
+    branches = params.get("branches")
+    branches = None if branches is None else float(branches)
     teacher_interaction = params.get("teacher_interaction", "literal")
     interaction = params.get("interaction", "distinct")
     ss_data, ss_dyn = seed.spawn(2)
@@ -387,9 +428,17 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
                                target_se=float(params.get("target_se", 0.005)),
                                sweep_budget=int(params.get("max_sweeps", 2000)),
                                min_sweeps=int(params.get("min_sweeps", 60)),
-                               batch=int(params.get("batch", 30)), seed=ss_s)
+                               batch=int(params.get("batch", 30)), seed=ss_s, branches=branches)
             g = res.groups[0]
             row[f"chains_{s}_{k}"] = int(res.series["q_star"].shape[0])
+            if branches is not None:
+                split = {b["branch"]: b for b in (res.branches or branch_statistics(
+                    res.series["q_star"], branches))}
+                for tag, name in (("R", "retrieval"), ("P", "paramagnet")):
+                    b = split.get(name)
+                    row[f"q{tag}_{s}_{k}"] = b["mean"] if b else math.nan
+                    row[f"se{tag}_{s}_{k}"] = b["se"] if b else math.nan
+                    row[f"n{tag}_{s}_{k}"] = b["chains"] if b else 0
             row[f"q_{s}_{k}"] = g["mean"]
             row[f"se_{s}_{k}"] = g["se"]
             row[f"tau_max_{s}_{k}"] = g["tau_max"]

@@ -355,3 +355,32 @@ def test_ts_fig4_random_start_only_where_the_paramagnet_is_a_branch(tmp_path, mo
     again = fig.build(tmp_path / "b", size="tiny", seed=0, from_csv=tmp_path / "a" / "ts-fig4.csv")
     png = [p for p in again.files if p.name == "ts-fig4.png"][0]
     assert png.read_bytes() == (tmp_path / "a" / "ts-fig4.png").read_bytes()
+
+
+def test_branch_statistics_splits_chains_by_their_window_mean():
+    """Chains at q* ~ 0.9 and ~ 0: two branches, each with its own mean and an error set by its
+    own chains, not by the fraction in each branch."""
+    rng = np.random.default_rng(0)
+    q = np.concatenate([0.9 + 0.01 * rng.standard_normal((6, 90)),
+                        0.0 + 0.01 * rng.standard_normal((10, 90))])
+    b = {x["branch"]: x for x in tt.branch_statistics(q, 0.5)}
+    assert b["retrieval"]["chains"] == 6 and b["paramagnet"]["chains"] == 10
+    assert abs(b["retrieval"]["mean"] - 0.9) < 0.01 and abs(b["paramagnet"]["mean"]) < 0.01
+    assert b["retrieval"]["se"] < 0.005 and b["paramagnet"]["se"] < 0.005
+    assert tt.chain_statistics(q)["se"] > 0.1  # pooled: the split dominates
+    assert b["retrieval"]["fraction"] == 6 / 16
+    only = tt.branch_statistics(q[:6], 0.5)
+    assert len(only) == 1 and only[0]["branch"] == "retrieval"
+
+
+def test_fig4_task_branch_columns():
+    params = dict(p=3, N=40, T=2.0, alphas=[3], chains=3, max_sweeps=30, min_sweeps=20, batch=10,
+                  branches=0.5)
+    r = tt.fig4_task(params, 0, np.random.SeedSequence(4))
+    for s in ("planted", "random"):
+        assert r[f"nR_{s}_a3"] + r[f"nP_{s}_a3"] == r[f"chains_{s}_a3"]
+        for tag in ("R", "P"):
+            if r[f"n{tag}_{s}_a3"] == 0:
+                assert math.isnan(r[f"q{tag}_{s}_a3"])
+            else:
+                assert -1 <= r[f"q{tag}_{s}_a3"] <= 1

@@ -17,7 +17,10 @@ free entropy, retrieval or paramagnet (q* = 0).
 
 Sizes: tiny (N = 48, seconds), quick (N = 128, 6 temperatures, minutes), paper (N = 512, 20
 temperatures in [1, 3], 16 chains per start for up to 240 sweeps, then up to 96 chains where the
-s.e. of q* is still above the 0.005 target: ``montecarlo.ts_tempering.run_adaptive``).
+s.e. of q* is still above the 0.005 target: ``montecarlo.ts_tempering.run_adaptive``; in a cell
+where the chains split between retrieval and the paramagnet (q* threshold 0.5), the target applies
+to each branch, the start's own branch is the plotted point and the chains that left it are drawn
+as triangles).
 
 ``NAME.csv``: ``panel`` (alpha), ``series`` (planted, random, local, global), ``kind`` (simulation,
 theory_inf, theory_rN, theory_rsample), ``x`` (T), ``y`` (q*), ``yerr`` (s.e.), and for mc rows
@@ -53,7 +56,7 @@ SIZES = {
     # up to 96, each run as long as the first (montecarlo.ts_tempering.run_adaptive)
     "paper": dict(N=512, alphas=ALPHAS, temperatures=list(np.round(np.linspace(1.0, 3.0, 20), 6)),
                   chains=16, max_chains=96, target_se=0.005, max_sweeps=240, min_sweeps=90, batch=30,
-                  fine=120, random_below=1.2),
+                  fine=120, random_below=1.2, branches=0.5),
 }
 #: paper size runs the random (paramagnetic-branch) start only where it is a branch of the RS
 #: theory worth measuring: lambda = alpha/T^2 < random_below * lambda_c (P global at N = infinity,
@@ -68,6 +71,8 @@ def grid(size: str) -> list[dict]:
     out = []
     for T in s["temperatures"]:
         extra = {"max_chains": s["max_chains"]} if "max_chains" in s else {}
+        if "branches" in s:
+            extra["branches"] = s["branches"]
         if "random_below" in s:
             extra["starts"] = starts_for(s["alphas"], float(T), s["random_below"])
         out.append(dict(p=P, N=s["N"], T=float(T), alphas=[float(a) for a in s["alphas"]],
@@ -121,6 +126,33 @@ def rs_branches(alpha: float, T: float, r: float = 1.0) -> dict:
     return dict(local=qs, glob=qs if phi_R > phi_P else 0.0)
 
 
+def _split(r, st, k):
+    """(nR, nP) chains of a start in the retrieval / paramagnet branch, or None without
+    branch columns (sizes without ``branches``)."""
+    if r.get(f"nR_{st}_{k}") in (None, ""):
+        return None
+    return int(r[f"nR_{st}_{k}"]), int(r[f"nP_{st}_{k}"])
+
+
+def _own_branch(r, st, k):
+    """(q*, s.e.) of a start: the pooled chains; in a split cell, the chains still on the
+    start's own branch (planted: retrieval, random: paramagnet), when there are any."""
+    n = _split(r, st, k)
+    tag = "R" if st == "planted" else "P"
+    if n is not None and min(n) > 0 and (n[0] if tag == "R" else n[1]) > 0:
+        return float(r[f"q{tag}_{st}_{k}"]), float(r[f"se{tag}_{st}_{k}"])
+    return float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
+
+
+def _other_branch(r, st, k):
+    """(q*, s.e., chains) of the chains that left the start's branch in a split cell, or None."""
+    n = _split(r, st, k)
+    if n is None or min(n) == 0:
+        return None
+    tag, cnt = ("P", n[1]) if st == "planted" else ("R", n[0])
+    return float(r[f"q{tag}_{st}_{k}"]), float(r[f"se{tag}_{st}_{k}"]), cnt
+
+
 def reduce(sim_rows, size: str, seed: int):
     from hopfield_phases.compare import agreement as ag
     from hopfield_phases.montecarlo.ts_tempering import alpha_key
@@ -136,7 +168,11 @@ def reduce(sim_rows, size: str, seed: int):
             for st in STARTS:
                 if f"q_{st}_{k}" not in r or r[f"q_{st}_{k}"] in (None, ""):
                     continue  # start not run at this cell (paper size: see random_below)
-                q, e = float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
+                q, e = _own_branch(r, st, k)
+                other = _other_branch(r, st, k)
+                if other is not None:  # chains that left their start's branch: drawn apart
+                    rows.append(dict(panel=alpha, series=f"{st} (left branch)", kind="simulation", x=T,
+                                     y=other[0], yerr=other[1], chains=other[2]))
                 rows.append(dict(panel=alpha, series=st, kind="simulation", x=T, y=q, yerr=e,
                                  tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
                                  status=r[f"status_{st}_{k}"], half_z=r[f"half_z_{st}_{k}"],
@@ -154,7 +190,7 @@ def reduce(sim_rows, size: str, seed: int):
             for st in STARTS:
                 if f"q_{st}_{k}" not in r or r[f"q_{st}_{k}"] in (None, ""):
                     continue
-                q, e = float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
+                q, e = _own_branch(r, st, k)
                 if st == "planted":
                     pred, br = th["rsample"]["local"], "RS local (retrieval) branch at r_sample"
                     if not math.isfinite(pred):  # no retrieval branch: the planted chains melt
@@ -168,7 +204,9 @@ def reduce(sim_rows, size: str, seed: int):
                     se=e, tau_max=r[f"tau_max_{st}_{k}"], sweeps=r[f"sweeps_{st}_{k}"],
                     status=r[f"status_{st}_{k}"], frac_retrieved=r[f"frac_retrieved_{st}_{k}"],
                     chains=r.get(f"chains_{st}_{k}", s["chains"]),
-                    method="s.e. over independent chains (column chains)"))
+                    left_branch=(_other_branch(r, st, k) or (None, None, 0))[2],
+                    method="s.e. over independent chains (column chains); in a split cell, over "
+                           "the chains on the start's branch (left_branch: chains that left it)"))
         C.log(f"theory: RS branches at alpha = {alpha:g}")
         for T in np.linspace(min(s["temperatures"]), max(s["temperatures"]), s["fine"]):
             b = rs_branches(alpha, float(T), 1.0)
@@ -199,6 +237,11 @@ def draw(rows, params=None):
         x, y, e = C.series(sel, series="random", kind="simulation")
         ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="s", mfc="none", color="C1", ms=4,
                     capsize=2, label="MC random")
+        for st, color in (("planted", "C0"), ("random", "C1")):
+            x, y, e = C.series(sel, series=f"{st} (left branch)", kind="simulation")
+            if len(x):
+                ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="^", mfc="none", color=color, ms=4,
+                            capsize=2, alpha=0.7, label=f"MC {st}, chains that left its branch")
         ax.set_title(rf"$\alpha$ = {alpha:g}")
         ax.set_xlabel(r"$T = T^*$")
         ax.set_ylim(-0.05, 1.05)
