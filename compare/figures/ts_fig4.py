@@ -246,10 +246,15 @@ def draw(rows, params=None):
         ax.set_xlabel(r"$T = T^*$")
         ax.set_ylim(-0.05, 1.05)
     axes[0][0].set_ylabel(r"$q^*$")
-    axes[0][-1].legend(loc="upper right", fontsize=6)
+    handles = {}
+    for ax in axes[0]:  # one legend below the panels (series present in any panel)
+        for h, lab in zip(*ax.get_legend_handles_labels()):
+            handles.setdefault(lab, h)
+    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=min(len(handles), 4),
+               fontsize=6, frameon=False)
     N = (params or {}).get("N", "")
     fig.suptitle(f"p = 3 Nishimori line, N = {N}: RS vs Monte Carlo", fontsize=9)
-    fig.tight_layout()
+    fig.tight_layout(rect=(0, 0.04 + 0.035 * math.ceil(len(handles) / 4), 1, 1))
     return fig
 
 
