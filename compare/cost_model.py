@@ -128,7 +128,7 @@ def measured_estimate(name: str, size: str, workers: int | None = None, path=Non
     if parallel and workers is not None and workers < cores:
         sec *= cores / workers
     mem = row.get("peak_mem_mb")
-    peak = int(float(mem) * 2**20) if mem not in (None, "") else None
+    peak = int(float(mem) * 1e6) if mem not in (None, "") else None
     return Estimate(seconds=sec, seconds_high=MEASURED_HIGH * sec, peak_bytes=peak, tasks=0,
                     note=f"measured {str(row.get('date', '?'))[:10]} ({cores} cores, whole figure)")
 

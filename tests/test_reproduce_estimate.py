@@ -159,7 +159,7 @@ def test_measured_costs_are_the_model_of_figures_without_a_hook(tmp_path):
                                           "peak_mem_mb_main": 300.0}}, table, cores=2)
     e = cm.measured_estimate("ts-pinf", "paper", path=table)
     assert e.known and e.seconds == 12.0 and e.seconds_high == 18.0
-    assert e.peak_bytes == 150 * 2**20
+    assert e.peak_bytes == 150 * 10**6
     assert cm.measured_estimate("ts-pinf", "paper", workers=1, path=table).seconds == 12.0
     assert cm.measured_estimate("ts-fig4", "paper", workers=1, path=table).seconds == 200.0
     assert cm.measured_estimate("ts-pinf", "quick", path=table) is None

@@ -53,17 +53,17 @@ def _reset_peak_memory() -> bool:
 
 def _peak_memory_mb() -> tuple[float | None, float]:
     """(peak RSS of this process since the last reset, from /proc/self/status VmHWM, or None;
-    largest peak RSS of any finished child process) in MB."""
+    largest peak RSS of any finished child process) in MB (10^6 bytes, as the estimates)."""
     main = None
     try:
         with open("/proc/self/status") as fh:
             for line in fh:
                 if line.startswith("VmHWM:"):
-                    main = int(line.split()[1]) / 1024.0
+                    main = int(line.split()[1]) * 1024 / 1e6  # kB (KiB) -> MB (10^6 B)
                     break
     except OSError:
         pass
-    scale = 1024.0 if sys.platform != "darwin" else 1024.0 * 1024.0  # ru_maxrss: kB (Linux), B (macOS)
+    scale = 1e6 / 1024 if sys.platform != "darwin" else 1e6  # ru_maxrss: KiB (Linux), B (macOS) -> MB
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / scale
     if main is None:
         main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / scale
@@ -155,7 +155,7 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
         est = estimates.get(name)
         if est is not None and est.known:
             timings[name]["estimated_seconds"] = round(est.seconds, 2)
-            timings[name]["estimated_peak_mem_mb"] = round(est.peak_bytes / 2**20, 1)
+            timings[name]["estimated_peak_mem_mb"] = round(est.peak_bytes / 1e6, 1)
         _record_timing(out, name, timings[name])
         for f in result.files:
             print(f"    {f}", file=stream)
