@@ -111,11 +111,15 @@ class RunResult(ResultContract):
 
 
 def run_until(chains: ChainSet, T, *, target_se=0.005, max_sweeps=2000, min_sweeps=60,
-              batch=30, groups=None, keep=KEEP) -> RunResult:
+              batch=30, groups=None, keep=KEEP, soft_budget=None) -> RunResult:
     """Run the chains until each group's q* has standard error <= target_se (and agreeing
     halves, at least ``min_sweeps`` sweeps), or ``max_sweeps`` are done; reported either way.
 
     groups : list of index arrays (chains that share a start); default: all chains.
+    soft_budget : past this many sweeps, stop as soon as every group is stationary (agreeing
+    halves, window >= 5 tau_int) even if its error is above the target: more sweeps then only
+    help slowly, more chains help (:func:`run_adaptive`); keep going, up to ``max_sweeps``,
+    only while a group drifts (chains still relaxing or escaping).
     """
     target_se = float(target_se)
     if not target_se > 0:
@@ -138,6 +142,8 @@ def run_until(chains: ChainSet, T, *, target_se=0.005, max_sweeps=2000, min_swee
         bad = [i for i, s in enumerate(stats) if not (s["se"] <= target_se and s["equilibrated"])]
         if (done >= min_sweeps and not bad) or done >= max_sweeps:
             break
+        if soft_budget is not None and done >= soft_budget and all(st["equilibrated"] for st in stats):
+            break
     series = {k: v[:, :done] for k, v in out.items() if k != "codes"}
     if bad:
         why = "; ".join(f"group {i}: se {stats[i]['se']:.4g} (target {target_se:g}), halves z "
@@ -152,7 +158,8 @@ def run_until(chains: ChainSet, T, *, target_se=0.005, max_sweeps=2000, min_swee
 
 def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, target_se=0.005,
                  sweep_budget=300, min_sweeps=60, batch=30, p=None, interaction="distinct",
-                 seed=0, keep=KEEP, branches: float | None = None) -> RunResult:
+                 seed=0, keep=KEEP, branches: float | None = None,
+                 drift_budget: int | None = None) -> RunResult:
     """``chains`` chains from ``start`` ('planted' | 'random') run by :func:`run_until` (at most
     ``sweep_budget`` sweeps); if the error target is not met, chains are ADDED, each run for
     exactly as many sweeps as the first ones, until the standard error of q* over all chains is
@@ -162,6 +169,11 @@ def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, t
     start in the glassy region, or near a spinodal where some escape), the spread of the chain
     means does not shrink with the run length, only as 1 / sqrt(C).  The number added is the
     estimate C (se / target)^2 of the chains needed, times 1.1, at least ``chains``.
+
+    ``drift_budget``: the first chains may run past ``sweep_budget``, up to ``drift_budget``
+    sweeps, while their q* still drifts (halves disagreeing: chains relaxing, or escaping a
+    metastable branch), which more chains cannot fix (``run_until(soft_budget=...)``).  A cell
+    stationary at ``sweep_budget`` is unchanged by it.
 
     ``branches`` (a q* threshold, e.g. 0.5): where the chains split between two branches
     (:func:`branch_statistics`: retrieval above the threshold, paramagnet below), the target
@@ -186,8 +198,12 @@ def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, t
         xi0 = initial_states(start, data.xi_star, n, np.random.default_rng(next(kids)))
         return ChainSet(data, xi0, p, interaction, seed=next(kids))
 
-    res = run_until(_new(chains), T, target_se=target_se, max_sweeps=sweep_budget,
-                    min_sweeps=min(min_sweeps, sweep_budget), batch=batch, keep=keep)
+    if drift_budget is not None:
+        drift_budget = tsamp.check_positive_int("drift_budget", drift_budget)
+    hard = max(sweep_budget, drift_budget or 0)
+    res = run_until(_new(chains), T, target_se=target_se, max_sweeps=hard,
+                    min_sweeps=min(min_sweeps, sweep_budget), batch=batch, keep=keep,
+                    soft_budget=sweep_budget if hard > sweep_budget else None)
     if res.status == OK:
         return res
     series, done, it = res.series, res.sweeps, res.iterations
@@ -390,6 +406,8 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     both; a start left out has no columns), branches (a q* threshold: the error target
     applies to each branch of a split cell, :func:`run_adaptive`; adds the columns
     qR_s_k, seR_s_k, nR_s_k (retrieval branch) and qP_s_k, seP_s_k, nP_s_k (paramagnet)),
+    drift_sweeps (:func:`run_adaptive`'s drift_budget: the first chains may run past max_sweeps
+    while q* drifts),
     teacher_interaction ('literal'), interaction ('distinct').
     One data set of M(max alpha) exact teacher examples (child 0 of ``seed``); every alpha
     uses its first M(alpha) examples.  Per alpha and start ('planted', 'random'), ``chains``
@@ -428,7 +446,8 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
                                target_se=float(params.get("target_se", 0.005)),
                                sweep_budget=int(params.get("max_sweeps", 2000)),
                                min_sweeps=int(params.get("min_sweeps", 60)),
-                               batch=int(params.get("batch", 30)), seed=ss_s, branches=branches)
+                               batch=int(params.get("batch", 30)), seed=ss_s, branches=branches,
+                               drift_budget=params.get("drift_sweeps"))
             g = res.groups[0]
             row[f"chains_{s}_{k}"] = int(res.series["q_star"].shape[0])
             if branches is not None:

@@ -384,3 +384,37 @@ def test_fig4_task_branch_columns():
                 assert math.isnan(r[f"q{tag}_{s}_a3"])
             else:
                 assert -1 <= r[f"q{tag}_{s}_a3"] <= 1
+
+
+class _ScriptedChains:
+    """A stand-in for ChainSet whose q* follows a script: exact tests of the stopping rules."""
+
+    def __init__(self, f, C=4, N=10):
+        self.f, self.C, self.N = f, C, N
+
+    def advance(self, n, T, *, out, offset):
+        t = np.arange(offset, offset + n)
+        for c in range(self.C):
+            out["q_star"][c, offset:offset + n] = self.f(c, t)
+        for k in ("energy", "m"):
+            out[k][:, offset:offset + n] = 0.0
+        out["accepted"][:, offset:offset + n] = 1
+        return out
+
+
+def test_run_until_soft_budget_runs_on_only_while_q_drifts():
+    """Past soft_budget the run stops once every group is stationary, even above the error
+    target (frozen chains: more sweeps cannot help), and goes on while q* still drifts."""
+    rng = np.random.default_rng(1)
+    noise = rng.standard_normal((4, 5000)) * 1e-3
+    frozen = _ScriptedChains(lambda c, t: 0.1 * c + noise[c, t])  # stationary, spread 0.13
+    r = tt.run_until(frozen, 1.0, target_se=1e-4, max_sweeps=1000, min_sweeps=60, batch=30,
+                     soft_budget=60)
+    assert r.sweeps == 60 and r.status == "unconverged"
+    # q* relaxing linearly until sweep 300, flat after: the run outlasts the drift, then stops
+    drift = _ScriptedChains(lambda c, t: np.maximum(0.0, 1.0 - t / 300.0) + 10 * noise[c, t])
+    r = tt.run_until(drift, 1.0, target_se=1e-4, max_sweeps=3000, min_sweeps=60, batch=30,
+                     soft_budget=60)
+    assert 450 <= r.sweeps < 3000 and r.groups[0]["equilibrated"]
+    r0 = tt.run_until(drift, 1.0, target_se=1e-4, max_sweeps=60, min_sweeps=60, batch=30)
+    assert r0.sweeps == 60 and not r0.groups[0]["equilibrated"]
