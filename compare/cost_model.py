@@ -23,7 +23,8 @@ from typing import Iterable
 
 __all__ = ["Estimate", "unknown", "sweep_estimate", "rfhm_sweep_estimate", "estimate_figure",
            "estimate_figures", "format_estimates", "format_seconds", "format_bytes",
-           "measured_costs", "measured_estimate", "record_measured_costs", "MEASURED_COSTS"]
+           "measured_costs", "measured_estimate", "record_measured_costs", "timing_peak_mb",
+           "MEASURED_COSTS"]
 
 #: measured wall time and peak memory of whole figures (``data/figure_costs.csv``), the cost
 #: model of figures without a per-task hook (theory figures, and simulations whose cost is not
@@ -151,11 +152,10 @@ def record_measured_costs(timings: dict, path=None, *, cores: int | None = None,
     for name, t in timings.items():
         if not isinstance(t, dict) or "seconds" not in t or "size" not in t:
             continue
-        mems = [t.get("peak_mem_mb_main"), t.get("peak_mem_mb_children")]
-        mems = [float(m) for m in mems if m not in (None, "")]
+        peak = timing_peak_mb(t)
         rows[(name, t["size"])] = dict(
             figure=name, size=t["size"], seconds=float(t["seconds"]),
-            peak_mem_mb=max(mems) if mems else "", cores=cores,
+            peak_mem_mb=peak if peak is not None else "", cores=cores,
             parallel=bool(t["parallel"]) if "parallel" in t else _uses_workers(name),
             date=t.get("date", today))
     out = sorted(rows.values(), key=lambda r: (str(r["size"]), str(r["figure"])))
@@ -172,18 +172,19 @@ def record_measured_costs(timings: dict, path=None, *, cores: int | None = None,
 
 
 def _uses_workers(name: str) -> bool:
-    """Whether a registered figure takes ``workers`` (runs a simulation on all cores)."""
-    import inspect
-
+    """Whether a registered figure takes ``workers`` (:attr:`Figure.takes_workers`)."""
     from . import figures
 
     fig = figures.registry().get(name)
-    if fig is None:
-        return False
-    try:
-        return "workers" in inspect.signature(fig.build).parameters
-    except (TypeError, ValueError):  # pragma: no cover
-        return False
+    return fig is not None and fig.takes_workers
+
+
+def timing_peak_mb(entry: dict) -> float | None:
+    """Peak memory (MB) of one ``OUT/timings.json`` entry: the larger of its main process and
+    its largest child process, or None when it has neither."""
+    mems = [float(entry[k]) for k in ("peak_mem_mb_main", "peak_mem_mb_children")
+            if entry.get(k) not in (None, "")]
+    return max(mems) if mems else None
 
 
 def estimate_figure(fig, size: str, workers: int | None = None) -> Estimate:

@@ -201,22 +201,21 @@ def write_gallery(out_dir: Path, gallery: str | Path, images: str | Path | None 
 
 def _cost_section(timings: dict, size: str) -> str:
     """Markdown table: per figure of this size, estimated and measured wall time and peak memory."""
-    from .cost_model import format_seconds
+    from .cost_model import format_seconds, timing_peak_mb
 
     rows = []
     total = 0.0
     for name, t in timings.items():
         if not isinstance(t, dict) or t.get("size") != size:
             continue
-        mem = max([float(t[k]) for k in ("peak_mem_mb_main", "peak_mem_mb_children") if t.get(k) is not None],
-                  default=float("nan"))
+        mem = timing_peak_mb(t)
         est = t.get("estimated_seconds")
         est_mem = t.get("estimated_peak_mem_mb")
         total += float(t["seconds"])
         rows.append({"figure": name, "estimated wall": format_seconds(est) if est is not None else "-",
                      "measured wall": format_seconds(float(t["seconds"])),
                      "estimated peak MB": f"{est_mem:.0f}" if est_mem is not None else "-",
-                     "measured peak MB": f"{mem:.0f}" if math.isfinite(mem) else "-",
+                     "measured peak MB": f"{mem:.0f}" if mem is not None else "-",
                      "date": str(t.get("date", "")) or "-"})
     if not rows:
         return ""

@@ -54,6 +54,16 @@ KEEP = 2.0 / 3.0
 
 
 # --------------------------------------------------------------------------- statistics
+def _n_keep(n: int, keep: float = KEEP) -> int:
+    """Sweeps in the measured window: the last ``keep`` of n (at least 2)."""
+    return max(2, int(math.ceil(keep * n)))
+
+
+def _window_means(q, keep: float = KEEP) -> np.ndarray:
+    """Mean q* of each chain (row of q) over its measured window."""
+    return q[:, q.shape[1] - _n_keep(q.shape[1], keep):].mean(axis=1)
+
+
 def chain_statistics(q, keep: float = KEEP, z_halves: float = 4.0) -> dict:
     """Statistics of q* from C independent chains, q of shape (C, n), over the last ``keep``.
 
@@ -67,7 +77,7 @@ def chain_statistics(q, keep: float = KEEP, z_halves: float = 4.0) -> dict:
     """
     q = np.atleast_2d(np.asarray(q, dtype=float))
     C, n = q.shape
-    n_keep = max(2, int(math.ceil(keep * n)))
+    n_keep = _n_keep(n, keep)
     w = q[:, n - n_keep:]
     means = w.mean(axis=1)
     taus = np.array([_tau_int(w[c]) for c in range(C)])
@@ -179,7 +189,8 @@ def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, t
     (:func:`branch_statistics`: retrieval above the threshold, paramagnet below), the target
     applies to EACH branch's mean instead of the pooled one, whose spread is then set by the
     fraction of chains in each branch, not by the run.  ``RunResult.branches`` holds the
-    per-branch statistics (one entry when the chains do not split).
+    per-branch statistics whenever ``branches`` is given (one entry when the chains do not
+    split).
 
     Seeds: child 0 of ``SeedSequence(seed)`` gives the first chains' starts, child 1 their
     dynamics; extension k uses the children 2k + 2 (starts) and 2k + 3 (dynamics).  The result
@@ -205,6 +216,8 @@ def run_adaptive(data: PackedData, start: str, T, *, chains=16, max_chains=96, t
                     min_sweeps=min(min_sweeps, sweep_budget), batch=batch, keep=keep,
                     soft_budget=sweep_budget if hard > sweep_budget else None)
     if res.status == OK:
+        if branches is not None:
+            res.branches = branch_statistics(res.series["q_star"], branches, keep)
         return res
     series, done, it = res.series, res.sweeps, res.iterations
     C = chains
@@ -247,9 +260,8 @@ def branch_statistics(q, threshold: float, keep: float = KEEP) -> list[dict]:
     ``branch``, ``chains`` and ``fraction``.  A metastable cell (some chains escaped, or some
     random starts nucleated retrieval) has two branches, each a value of q* of its own."""
     q = np.atleast_2d(np.asarray(q, dtype=float))
-    C, n = q.shape
-    n_keep = max(2, int(math.ceil(keep * n)))
-    means = q[:, n - n_keep:].mean(axis=1)
+    C = q.shape[0]
+    means = _window_means(q, keep)
     out = []
     for name, sel in (("retrieval", means > threshold), ("paramagnet", means <= threshold)):
         idx = np.flatnonzero(sel)
@@ -263,7 +275,7 @@ def branch_statistics(q, threshold: float, keep: float = KEEP) -> list[dict]:
 
 def _group_stats(out, done, groups, N, keep):
     res = []
-    n_keep = max(2, int(math.ceil(keep * done)))
+    n_keep = _n_keep(done, keep)
     for g in groups:
         s = chain_statistics(out["q_star"][g, :done], keep)
         s["m"] = float(out["m"][g, done - n_keep:done].mean())
@@ -451,8 +463,7 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
             g = res.groups[0]
             row[f"chains_{s}_{k}"] = int(res.series["q_star"].shape[0])
             if branches is not None:
-                split = {b["branch"]: b for b in (res.branches or branch_statistics(
-                    res.series["q_star"], branches))}
+                split = {b["branch"]: b for b in res.branches}
                 for tag, name in (("R", "retrieval"), ("P", "paramagnet")):
                     b = split.get(name)
                     row[f"q{tag}_{s}_{k}"] = b["mean"] if b else math.nan
@@ -470,7 +481,5 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
             row[f"status_{s}_{k}"] = res.status
             # chains on the retrieval branch (mean q* of the measured window > 1/2): a random
             # start that splits between branches is metastability, not a lack of sweeps
-            q = res.series["q_star"]
-            n_keep = max(2, int(math.ceil(KEEP * q.shape[1])))
-            row[f"frac_retrieved_{s}_{k}"] = float(np.mean(q[:, -n_keep:].mean(axis=1) > 0.5))
+            row[f"frac_retrieved_{s}_{k}"] = float(np.mean(_window_means(res.series["q_star"]) > 0.5))
     return row

@@ -20,7 +20,6 @@ every finished figure's numbers.
 
 from __future__ import annotations
 
-import inspect
 import json
 import os
 import resource
@@ -31,14 +30,6 @@ from pathlib import Path
 
 from .. import figures as _figures
 from ..report import write_report
-
-
-def _accepts(func, name: str) -> bool:
-    try:
-        params = inspect.signature(func).parameters
-    except (TypeError, ValueError):  # pragma: no cover
-        return False
-    return name in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
 def _reset_peak_memory() -> bool:
@@ -135,7 +126,7 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
         t0 = time.perf_counter()
         c0 = time.process_time()
         kwargs = {}
-        if workers is not None and _accepts(fig.build, "workers"):
+        if workers is not None and fig.takes_workers:
             kwargs["workers"] = workers
         try:
             result = fig.build(out / name, size=size, seed=seed, **kwargs)
@@ -150,7 +141,7 @@ def reproduce(out, size: str = "quick", only=None, seed: int = 0, workers: int |
                          "size": size, "date": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
                          "peak_mem_mb_main": round(mem_main, 1),
                          "peak_mem_main_per_figure": reset,
-                         "parallel": _accepts(fig.build, "workers"),
+                         "parallel": fig.takes_workers,
                          "peak_mem_mb_children": round(mem_children, 1)}
         est = estimates.get(name)
         if est is not None and est.known:
@@ -200,7 +191,7 @@ def export_reference_data(out, data_dir, *, size: str = "quick", seed: int = 0,
     for name in names:
         table = out / name / f"{name}.csv"
         if draw and not table.exists():
-            kwargs = {"workers": workers} if workers and _accepts(reg[name].build, "workers") else {}
+            kwargs = {"workers": workers} if workers and reg[name].takes_workers else {}
             reg[name].build(out / name, size=size, seed=seed, **kwargs)
         if not table.exists():
             print(f"reference dataset of {name} skipped: {table} missing (figure failed?)",
@@ -236,26 +227,23 @@ def _report(args) -> int:
     out = Path(args.out)
     if not out.is_dir():
         raise ValueError(f"out: no such folder {out} (run `hopfield-phases reproduce` first)")
-    timing_file = out / "timings.json"
-    timings = None
-    if timing_file.exists():
-        try:
-            timings = {k: v["seconds"] for k, v in json.loads(timing_file.read_text()).items()
-                       if isinstance(v, dict)}
-        except (json.JSONDecodeError, KeyError):
-            timings = None
+    entries = _read_timings(out)
+    try:
+        timings = {k: v["seconds"] for k, v in entries.items()} or None
+    except KeyError:
+        timings = None
     path = write_report(out, timings=timings, output=args.output)
     print(path)
     if args.costs:
         from ..cost_model import record_measured_costs
 
-        print(record_measured_costs(_read_timings(out), args.costs,
+        print(record_measured_costs(entries, args.costs,
                                     command=f"hopfield-phases report --out {args.out} --costs {args.costs}"))
     if args.gallery:
         from ..report import write_gallery
 
         print(write_gallery(out, args.gallery, images=args.images, size=args.size,
-                            copy_tables=args.copy_tables, timings=_read_timings(out)))
+                            copy_tables=args.copy_tables, timings=entries))
     return 0
 
 

@@ -53,6 +53,18 @@ class Figure:
     cost model); printed by ``reproduce`` before it starts.  Without it the estimate is
     reported as unknown."""
 
+    @property
+    def takes_workers(self) -> bool:
+        """``build`` accepts ``workers`` (a simulation on a worker pool: its wall time scales
+        with the cores)."""
+        import inspect
+
+        try:
+            params = inspect.signature(self.build).parameters
+        except (TypeError, ValueError):  # pragma: no cover
+            return False
+        return "workers" in params or any(q.kind is q.VAR_KEYWORD for q in params.values())
+
 
 _REGISTRY: dict[str, Figure] | None = None
 

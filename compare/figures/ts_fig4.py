@@ -126,6 +126,12 @@ def rs_branches(alpha: float, T: float, r: float = 1.0) -> dict:
     return dict(local=qs, glob=qs if phi_R > phi_P else 0.0)
 
 
+def _ran(r, st, k) -> bool:
+    """The start st was run at load k of this cell (paper size runs some starts only: see
+    random_below)."""
+    return r.get(f"q_{st}_{k}") not in (None, "")
+
+
 def _split(r, st, k):
     """(nR, nP) chains of a start in the retrieval / paramagnet branch, or None without
     branch columns (sizes without ``branches``)."""
@@ -139,7 +145,7 @@ def _own_branch(r, st, k):
     start's own branch (planted: retrieval, random: paramagnet), when there are any."""
     n = _split(r, st, k)
     tag = "R" if st == "planted" else "P"
-    if n is not None and min(n) > 0 and (n[0] if tag == "R" else n[1]) > 0:
+    if n is not None and min(n) > 0:
         return float(r[f"q{tag}_{st}_{k}"]), float(r[f"se{tag}_{st}_{k}"])
     return float(r[f"q_{st}_{k}"]), float(r[f"se_{st}_{k}"])
 
@@ -166,8 +172,8 @@ def reduce(sim_rows, size: str, seed: int):
             T = float(r["T"])
             rs = float(r[f"r_sample_{k}"])
             for st in STARTS:
-                if f"q_{st}_{k}" not in r or r[f"q_{st}_{k}"] in (None, ""):
-                    continue  # start not run at this cell (paper size: see random_below)
+                if not _ran(r, st, k):
+                    continue
                 q, e = _own_branch(r, st, k)
                 other = _other_branch(r, st, k)
                 if other is not None:  # chains that left their start's branch: drawn apart
@@ -188,7 +194,7 @@ def reduce(sim_rows, size: str, seed: int):
             # planted chains follow the retrieval (local) branch; random chains the paramagnet
             # q* = 0, locally stable for every lambda at p >= 3 (doc Sec. 12, observation 3)
             for st in STARTS:
-                if f"q_{st}_{k}" not in r or r[f"q_{st}_{k}"] in (None, ""):
+                if not _ran(r, st, k):
                     continue
                 q, e = _own_branch(r, st, k)
                 if st == "planted":
@@ -302,9 +308,9 @@ def estimate(size: str, workers=None):
     N, C = s["N"], s["chains"]
     Cmax = s.get("max_chains", C)
     lo = hi = 0.0
-    for T in s["temperatures"]:
-        runs = starts_for(s["alphas"], float(T), s["random_below"]) if "random_below" in s else None
-        for a in s["alphas"]:
+    for cell in grid(size):  # the tasks simulate() runs: which starts at which load
+        runs = cell.get("starts")
+        for a in cell["alphas"]:
             per = N * n_examples(a, N, P) * SECONDS_PER_ENTRY
             n_random = 1 if runs is None or f"{alpha_key(a)}:random" in runs else 0
             # planted: min_sweeps; random: the sweep budget with chains half-way to the cap
