@@ -633,6 +633,30 @@ def locate_fold(
     return 0.5 * (a + b)
 
 
+def solve_on_grid(solve: Callable, alphas, temperatures, fields: Sequence[str]):
+    """``solve(alpha, T)`` at every point of the grid ``temperatures x alphas`` (row-major, T
+    first), the shared loop of the phase-diagram functions.
+
+    Returns ``(alphas, temperatures, labels, values, converged, results)``: the 1-d float
+    arrays, an object array of ``result.label``, ``{field: float array of result.field}``, a bool
+    array of ``result.success``, and the results in grid order."""
+    al = np.atleast_1d(np.asarray(alphas, dtype=float))
+    Ts = np.atleast_1d(np.asarray(temperatures, dtype=float))
+    shape = (Ts.size, al.size)
+    labels = np.empty(shape, dtype=object)
+    values = {f: np.full(shape, np.nan) for f in fields}
+    conv = np.zeros(shape, dtype=bool)
+    results = []
+    for i, T in enumerate(Ts):
+        for j, a in enumerate(al):
+            r = solve(a, T)
+            results.append(r)
+            labels[i, j], conv[i, j] = r.label, r.success
+            for f in fields:
+                values[f][i, j] = getattr(r, f)
+    return al, Ts, labels, values, conv, results
+
+
 def check_finite_array(name: str, values: Sequence[float]) -> None:
     """Raise ``ValueError`` naming ``name`` if any value is not finite."""
     real_array(name, values)

@@ -21,7 +21,6 @@ every finished figure's numbers.
 from __future__ import annotations
 
 import json
-import os
 import resource
 import sys
 import time

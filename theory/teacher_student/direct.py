@@ -54,7 +54,7 @@ import numpy as np
 from scipy import optimize
 
 from .. import gaussian as G
-from ..solvers import ConvergenceError, find_boundary
+from ..solvers import ConvergenceError, find_boundary, solve_on_grid
 from hopfield_phases._core import validation as v
 from hopfield_phases._core.results import ResultContract, status_from
 from .covariance import distinct
@@ -303,16 +303,8 @@ class DirectPhaseDiagram:
 def direct_phase_diagram(p, alphas, temperatures, *, competitor="1rsb", sg="1rsb-static") -> DirectPhaseDiagram:
     """:func:`direct_solve` on the grid ``temperatures x alphas``."""
     p = _check_p(p)
-    al = np.atleast_1d(np.asarray(alphas, dtype=float))
-    Ts = np.atleast_1d(np.asarray(temperatures, dtype=float))
-    shape = (Ts.size, al.size)
-    labels = np.empty(shape, dtype=object)
-    m, q, s = (np.full(shape, np.nan) for _ in range(3))
-    conv = np.zeros(shape, dtype=bool)
-    res = []
-    for i, T in enumerate(Ts):
-        for j, a in enumerate(al):
-            r = direct_solve(p, a, T, competitor=competitor, sg=sg)
-            res.append(r)
-            labels[i, j], m[i, j], q[i, j], s[i, j], conv[i, j] = r.label, r.m, r.q, r.entropy, r.success
+    al, Ts, labels, val, conv, res = solve_on_grid(
+        lambda a, T: direct_solve(p, a, T, competitor=competitor, sg=sg), alphas, temperatures,
+        ("m", "q", "entropy"))
+    m, q, s = val["m"], val["q"], val["entropy"]
     return DirectPhaseDiagram(p, al, Ts, competitor, sg, labels, m, q, s, conv, res)

@@ -58,7 +58,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ..solvers import ConvergenceError, find_boundary
+from ..solvers import ConvergenceError, find_boundary, solve_on_grid
 from hopfield_phases._core import validation as v
 from hopfield_phases._core.results import ResultContract, status_from
 from . import teacher as _teacher
@@ -366,18 +366,10 @@ def mismatched_phase_diagram(p, alphas, temperatures, *, p_teacher=2, regime="fi
                              competitor="1rsb") -> MismatchedPhaseDiagram:
     """:func:`mismatched_solve` on the grid ``temperatures x alphas``."""
     p, regime, eta, competitor = _check(p, p_teacher, regime, eta, competitor)
-    al = np.atleast_1d(np.asarray(alphas, dtype=float))
-    Ts = np.atleast_1d(np.asarray(temperatures, dtype=float))
-    shape = (Ts.size, al.size)
-    labels = np.empty(shape, dtype=object)
-    qs, m, s = (np.full(shape, np.nan) for _ in range(3))
-    conv = np.zeros(shape, dtype=bool)
-    res = []
-    for i, T in enumerate(Ts):
-        for j, a in enumerate(al):
-            r = mismatched_solve(p, a, T, regime=regime, eta=eta, competitor=competitor)
-            res.append(r)
-            labels[i, j], qs[i, j], m[i, j], s[i, j], conv[i, j] = r.label, r.q_star, r.m, r.entropy, r.success
+    al, Ts, labels, val, conv, res = solve_on_grid(
+        lambda a, T: mismatched_solve(p, a, T, regime=regime, eta=eta, competitor=competitor),
+        alphas, temperatures, ("q_star", "m", "entropy"))
+    qs, m, s = val["q_star"], val["m"], val["entropy"]
     return MismatchedPhaseDiagram(p, regime, eta if eta else float("nan"), competitor, al, Ts, labels, qs, m, s,
                                   conv, res)
 
