@@ -23,7 +23,7 @@ from typing import Iterable
 
 __all__ = ["Estimate", "unknown", "sweep_estimate", "rfhm_sweep_estimate", "estimate_figure",
            "estimate_figures", "format_estimates", "format_seconds", "format_bytes",
-           "measured_costs", "measured_estimate", "record_measured_costs", "timing_peak_mb",
+           "measured_costs", "measured_estimate", "scaled_estimate", "record_measured_costs", "timing_peak_mb",
            "MEASURED_COSTS"]
 
 #: measured wall time and peak memory of whole figures (``data/figure_costs.csv``), the cost
@@ -132,6 +132,37 @@ def measured_estimate(name: str, size: str, workers: int | None = None, path=Non
     peak = int(float(mem) * 1e6) if mem not in (None, "") else None
     return Estimate(seconds=sec, seconds_high=MEASURED_HIGH * sec, peak_bytes=peak, tasks=0,
                     note=f"measured {str(row.get('date', '?'))[:10]} ({cores} cores, whole figure)")
+
+
+#: the pessimistic factor of an estimate scaled from a measured run at another size (the work
+#: model is a proportionality, not a calibration of each term)
+SCALED_HIGH = 3.0
+
+
+def scaled_estimate(name: str, size: str, work, *, from_size: str = "quick",
+                    workers: int | None = None, peak_bytes: int | None = None,
+                    note: str = "", path=None) -> Estimate:
+    """Estimate of a figure at ``size`` from its measured run at ``from_size``, scaled by the
+    ratio of the work ``work(size) / work(from_size)`` (``work``: size -> a number proportional
+    to the CPU time, e.g. the sum over the grid of samples x spins x examples x sweeps).
+
+    A measured run at ``size`` itself wins (:func:`measured_estimate`).  Without either
+    measurement the estimate is *unknown*.  Pessimistic value: SCALED_HIGH x the expected one.
+    ``peak_bytes``: the figure's own memory model (the measured run at the smaller size does
+    not say it); ``note``: what the work model assumes (printed first)."""
+    own = measured_estimate(name, size, workers, path)
+    if own is not None:
+        return own
+    ref = measured_estimate(name, from_size, workers, path)
+    if ref is None:
+        return unknown(f"no measured run at size {size} or {from_size}")
+    w0, w1 = float(work(from_size)), float(work(size))
+    if not (w0 > 0 and math.isfinite(w1)):
+        return unknown(f"work model of {name} undefined at size {from_size}")
+    sec = ref.seconds * w1 / w0
+    return Estimate(seconds=sec, seconds_high=SCALED_HIGH * sec, peak_bytes=peak_bytes, tasks=0,
+                    note=(f"{note}; " if note else "") + f"{from_size} run scaled x {w1 / w0:.3g} "
+                         f"by the work model ({ref.note})")
 
 
 def record_measured_costs(timings: dict, path=None, *, cores: int | None = None,

@@ -408,6 +408,19 @@ def _parse_starts(spec) -> dict:
     return out
 
 
+def fig4_dataset(params: dict, seed: np.random.SeedSequence):
+    """``(data, seed_dynamics)`` of one :func:`fig4_task` cell: the exact-teacher data set of
+    M(max alpha) examples at T* = params['T'] (child 0 of ``seed``; every load uses a prefix,
+    ``data.prefix(n_examples(alpha, N, p))``) and the seed of the chains' dynamics (child 1).
+    Memory: N M(max alpha) / 8 bytes packed (56 MB at N = 512, alpha = 20)."""
+    p, N, T = int(params["p"]), int(params["N"]), float(params["T"])
+    ss_data, ss_dyn = seed.spawn(2)
+    M = max(n_examples(float(a), N, p) for a in params["alphas"])
+    data = sample_teacher_packed(N, p, T, M, seed=ss_data,
+                                 interaction=params.get("teacher_interaction", "literal"))
+    return data, ss_dyn
+
+
 def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     """One Nishimori-line temperature T = T* of the paper's Fig. 4 (for ``run_sweep``).
 
@@ -437,11 +450,9 @@ def fig4_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:
     starts = _parse_starts(params.get("starts"))
     branches = params.get("branches")
     branches = None if branches is None else float(branches)
-    teacher_interaction = params.get("teacher_interaction", "literal")
     interaction = params.get("interaction", "distinct")
-    ss_data, ss_dyn = seed.spawn(2)
+    data, ss_dyn = fig4_dataset(params, seed)
     Ms = [n_examples(a, N, p) for a in alphas]
-    data = sample_teacher_packed(N, p, T, max(Ms), seed=ss_data, interaction=teacher_interaction)
     row = {"r_N": data.r_N()}
     for alpha, M, ss in zip(alphas, Ms, ss_dyn.spawn(len(alphas))):
         k = alpha_key(alpha)

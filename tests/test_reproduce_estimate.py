@@ -172,3 +172,34 @@ def test_measured_costs_are_the_model_of_figures_without_a_hook(tmp_path):
         assert not cm.estimate_figure(fig, "quick").known
     finally:
         cm.MEASURED_COSTS = saved
+
+
+def test_scaled_estimate_from_a_measured_smaller_size(tmp_path, monkeypatch):
+    """A figure estimated by scaling its measured quick run: seconds x work ratio, high =
+    SCALED_HIGH x; a measured run at the size itself wins; nothing measured -> unknown.  The
+    hooks of ts-tradeoff and rfhm-sparse-degree use it (their work grows with the grid)."""
+    from hopfield_phases.compare import cost_model as cm
+    from hopfield_phases.compare import figures
+    from hopfield_phases.compare.figures import rfhm_sparse_degree, ts_tradeoff
+
+    table = tmp_path / "costs.csv"
+    cm.record_measured_costs({"ts-tradeoff": {"seconds": 10.0, "size": "quick", "parallel": True}},
+                             table, cores=2)
+    work = {"quick": 2.0, "paper": 50.0}.__getitem__
+    e = cm.scaled_estimate("ts-tradeoff", "paper", work, path=table, peak_bytes=7, note="bound")
+    assert e.known and e.seconds == 250.0 and e.seconds_high == cm.SCALED_HIGH * 250.0
+    assert e.peak_bytes == 7 and e.note.startswith("bound; quick run scaled x 25")
+    assert not cm.scaled_estimate("ts-pinf", "paper", work, path=table).known
+    cm.record_measured_costs({"ts-tradeoff": {"seconds": 99.0, "size": "paper", "parallel": True}},
+                             table, cores=2)
+    assert cm.scaled_estimate("ts-tradeoff", "paper", work, path=table).seconds == 99.0
+    # the work models grow with the grid, and the registered hooks give known estimates
+    for mod in (ts_tradeoff, rfhm_sparse_degree):
+        assert mod.work("paper") > mod.work("quick") > mod.work("tiny") > 0
+    monkeypatch.setattr(cm, "MEASURED_COSTS", table)
+    reg = figures.registry()
+    est = cm.estimate_figure(reg["ts-tradeoff"], "paper")
+    assert est.seconds == 99.0
+    est = cm.estimate_figure(reg["ts-tradeoff"], "quick")
+    assert est.seconds == 10.0
+    assert not cm.estimate_figure(reg["rfhm-sparse-degree"], "paper").known  # not in this table

@@ -267,6 +267,25 @@ def test_fig4_task_columns_prefix_and_determinism():
     ss_data, _ = np.random.SeedSequence(4).spawn(2)
     full = tf.sample_teacher_packed(40, 3, 2.0, r1["M_a6"], seed=ss_data)
     assert r1["r_sample_a3"] == full.prefix(r1["M_a3"]).r_sample()
+    # fig4_dataset is that data set (the cell of benchmarks/ts_fig4_relaxation.py)
+    data, _ = tt.fig4_dataset(params, np.random.SeedSequence(4))
+    assert data.M == r1["M_a6"] and np.array_equal(data.bits, full.bits)
+    assert data.prefix(r1["M_a3"]).r_sample() == r1["r_sample_a3"]
+
+
+def test_ts_fig4_draws_non_stationary_planted_cells_apart():
+    """A planted cell whose chains never became stationary (status 'unconverged') gets its own
+    hollow marker and legend entry; equilibrated cells keep the filled one."""
+    from hopfield_phases.compare.figures import ts_fig4
+
+    rows = [dict(panel=3.0, series="planted", kind="simulation", x=T, y=0.5, yerr=0.01, status=st)
+            for T, st in ((1.5, "ok"), (2.0, "unconverged"))]
+    fig = ts_fig4.draw(rows, {"N": 48})
+    labels = fig.legends[0].get_texts()
+    text = [t.get_text() for t in labels]
+    assert "MC planted" in text and any("not stationary" in t for t in text)
+    fig2 = ts_fig4.draw(rows[:1], {"N": 48})
+    assert not any("not stationary" in t.get_text() for t in fig2.legends[0].get_texts())
 
 
 @pytest.mark.parametrize("call,name", [

@@ -61,6 +61,29 @@ def grid(size: str) -> list[dict]:
     return g
 
 
+def work(size: str) -> float:
+    """CPU work of the simulation at ``size``, up to a constant (``estimate``): samples x N^2
+    alpha per network (N spins x P = alpha N patterns per sweep; the sweep count to a fixed
+    point does not grow with N here)."""
+    s = SIZES[size]
+    return float(sum(s["samples"] * g["N"] ** 2 * g["alpha"] for g in grid(size)))
+
+
+def estimate(size: str, workers=None):
+    """Cost model (``compare.cost_model.scaled_estimate``): the measured quick run scaled by
+    :func:`work`, unless this size was measured itself.  Peak memory: the main process plus
+    ``workers`` networks of the largest N P (int8 patterns, the bit-packed copy and the
+    bit-parallel work space, module doc of ``montecarlo.rfhm_degree``)."""
+    from hopfield_phases.montecarlo.cost import base_rss
+
+    from ..cost_model import scaled_estimate
+
+    w = workers or C.default_workers(size)
+    big = max(g["N"] * g["alpha"] * g["N"] * 1.25 + ALPHA_D * g["N"] * g["N"] / 8 for g in grid(size))
+    return scaled_estimate(NAME, size, work, workers=workers,
+                           peak_bytes=int(base_rss() + w * (base_rss() + big)))
+
+
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
     from hopfield_phases.montecarlo.rfhm_degree import degree_task
 
@@ -219,4 +242,5 @@ def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers
 
 FIGURE = Figure(name=NAME, help="sparse RFHM: P(retrieved | degree) vs the theory step, mean mu vs "
                 "the N = infinity sawtooth, dense crossing drift", build=build, order=45,
-                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)
+                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args,
+                estimate=estimate)

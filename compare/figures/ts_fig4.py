@@ -237,9 +237,16 @@ def draw(rows, params=None):
         ax.plot(x, y, ":", color="C2", lw=1.0, label=r"RS local, $r_N$")
         x, y, _ = C.series(sel, series="local", kind="theory_rsample")
         ax.plot(x, y, "x", color="C3", ms=4, label=r"RS local, $r_{sample}$")
-        x, y, e = C.series(sel, series="planted", kind="simulation")
+        # planted cells whose chains never became stationary (relaxing beyond the RS spinodal,
+        # status 'unconverged'): drawn hollow, apart from the equilibrated ones
+        done = [r for r in sel if r.get("status") in (None, "", "ok")]
+        x, y, e = C.series(done, series="planted", kind="simulation")
         ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="o", color="C0", ms=4, capsize=2,
                     label="MC planted")
+        x, y, e = C.series([r for r in sel if r not in done], series="planted", kind="simulation")
+        if len(x):
+            ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="D", mfc="none", color="C0", ms=4,
+                        capsize=2, label="MC planted, not stationary (status unconverged)")
         x, y, e = C.series(sel, series="random", kind="simulation")
         ax.errorbar(x, y, yerr=np.nan_to_num(e), fmt="s", mfc="none", color="C1", ms=4,
                     capsize=2, label="MC random")

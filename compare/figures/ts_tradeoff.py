@@ -75,6 +75,34 @@ def grid(size: str) -> list[dict]:
     return out
 
 
+def work(size: str) -> float:
+    """CPU work of the simulation at ``size``, up to a constant (``estimate``): every run at its
+    full sweep budget, samples x N x M x budget (the kernel reads the M examples of each of
+    the N spins once per sweep); runs that recover stop earlier, so this bounds the dynamics."""
+    from hopfield_phases.montecarlo.teacher_student import n_examples
+
+    s = SIZES[size]
+    return float(sum(s["samples"] * g["N"] * n_examples(g["alpha"], g["N"], g["p"]) * g["budget"]
+                     for g in grid(size)))
+
+
+def estimate(size: str, workers=None):
+    """Cost model (``compare.cost_model.scaled_estimate``): the measured quick run scaled by
+    :func:`work`, unless this size was measured itself.  Peak memory: the main process plus
+    ``workers`` runs of the largest data set (N M int8 examples and the int64 overlaps)."""
+    from hopfield_phases.montecarlo.cost import base_rss
+    from hopfield_phases.montecarlo.teacher_student import n_examples
+
+    from ..cost_model import scaled_estimate
+
+    w = workers or C.default_workers(size)
+    big = max(g["N"] * n_examples(g["alpha"], g["N"], g["p"]) + 16 * n_examples(g["alpha"], g["N"], g["p"])
+              for g in grid(size))
+    return scaled_estimate(NAME, size, work, workers=workers,
+                           peak_bytes=int(base_rss() + w * (base_rss() + big)),
+                           note="bound: every run at its full sweep budget")
+
+
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:
     from hopfield_phases.montecarlo.recovery import recovery_task
 
@@ -341,4 +369,5 @@ def build(out_dir, size: str = "quick", seed: int = 0, *, from_csv=None, workers
 
 FIGURE = Figure(name=NAME, help="prototypes (eR) vs features (gR): recovery time from a corrupted "
                 "start and noise tolerance", build=build, order=85,
-                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args)
+                add_arguments=C.add_from_csv_argument, options_from_args=C.options_from_args,
+                estimate=estimate)
