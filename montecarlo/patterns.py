@@ -160,10 +160,20 @@ def _examples_int8_kernel(F, positions, signs, out):
             out[i, mu] = 1 if acc >= 0 else -1
 
 
+#: +-1 coefficients with more than this many nonzero entries per example (and every "dense"
+#: set) are summed by BLAS matrix products instead of the gather loop
+MATMUL_MIN_L = 32
+
+
 def examples_int8(F: np.ndarray, c: Coefficients, chunk: int = 1024) -> np.ndarray:
     """Site-major int8 examples ``X`` (N x P), ``X[i, mu] = sign((F c^mu)_i)``, sign(0)=+1.
 
-    +-1 coefficients: exact integer sums of the L signed entries (N*P*L operations).
+    +-1 coefficients: exact integer sums of the L signed entries.  Few entries (sparse,
+    L <= MATMUL_MIN_L): a gather loop, N*P*L operations.  Many ("dense", or L > MATMUL_MIN_L):
+    BLAS products of the +-1 features and coefficients in float32 (float64 for D >= 2^24),
+    blocks of 4096 examples x ``chunk`` sites; every partial sum is an integer of magnitude
+    <= D, exact in that format, so the result is the same whatever the summation order (30-100
+    x faster than the gather loop at D ~ 1000; extra memory ~ 4 (chunk + D) 4096 bytes).
     Gaussian: float64 products ``F[rows] @ C.T`` in chunks of ``chunk`` sites (no N x P float
     matrix).  Memory N*P bytes.
     """
@@ -175,8 +185,26 @@ def examples_int8(F: np.ndarray, c: Coefficients, chunk: int = 1024) -> np.ndarr
             h = F[a:a + chunk].astype(np.float64) @ CT
             out[a:a + chunk] = np.where(h >= 0, 1, -1)
         return out
+    if c.kind == "dense" or c.L > MATMUL_MIN_L:
+        _examples_matmul(F, c, out, chunk)
+        return out
     _examples_int8_kernel(F, c.positions, c.signs, out)
     return out
+
+
+def _examples_matmul(F, c: Coefficients, out, chunk: int, block: int = 4096) -> None:
+    """``out[i, mu] = sign(sum_l s_l F[i, pos_l])`` by exact float matrix products (see
+    :func:`examples_int8`)."""
+    N, D = F.shape
+    dtype = np.float32 if D < 2**24 else np.float64
+    for b in range(0, c.P, block):
+        n = min(block, c.P - b)
+        Cb = np.zeros((n, D), dtype=dtype)
+        np.put_along_axis(Cb, c.positions[b:b + n], c.signs[b:b + n].astype(dtype), axis=1)
+        CbT = np.ascontiguousarray(Cb.T)
+        for a in range(0, N, chunk):
+            h = F[a:a + chunk].astype(dtype) @ CbT
+            out[a:a + chunk, b:b + n] = np.where(h >= 0, 1, -1)
 
 
 def example_vector_bits(FB: np.ndarray, N: int, positions: np.ndarray, signs: np.ndarray) -> np.ndarray:

@@ -93,6 +93,25 @@ CASES = [  # N, D, P, L, kind
 ]
 
 
+@pytest.mark.parametrize("N,D,P,L,kind", [(300, 400, 4099, None, "dense"), (130, 100, 70, 40, "sparse"),
+                                            (70, 256, 50, None, "dense")])
+def test_wide_coefficients_by_matrix_products_are_exact(N, D, P, L, kind):
+    """Many +-1 coefficients per example (dense, or L > MATMUL_MIN_L) go through float BLAS
+    products: equal to the integer reference and to the gather loop, across the 4096-example
+    block and the site chunks (ties at even D included), and packed by examples_bits (L > 255)."""
+    rng = np.random.default_rng(D + P)
+    F = pt.draw_features(rng, N, D)
+    c = pt.draw_coefficients(rng, P, D, L if L else D, kind)
+    assert c.kind == "dense" or c.L > pt.MATMUL_MIN_L
+    ref = np.where(F.astype(np.int64) @ pt.dense_matrix(c).T >= 0, 1, -1).astype(np.int8)
+    X = pt.examples_int8(F, c, chunk=128)
+    assert np.array_equal(X, ref)
+    loop = np.empty_like(X)
+    pt._examples_int8_kernel(F, c.positions, c.signs, loop)
+    assert np.array_equal(loop, ref)
+    assert np.array_equal(pt.unpack_sites(pt.examples_bits(F, c), P), ref)
+
+
 @pytest.mark.parametrize("N,D,P,L,kind", CASES)
 def test_examples_match_plain_numpy(N, D, P, L, kind):
     rng = np.random.default_rng(N * 7 + P)
