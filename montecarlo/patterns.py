@@ -192,9 +192,11 @@ def examples_int8(F: np.ndarray, c: Coefficients, chunk: int = 1024) -> np.ndarr
     return out
 
 
-def _examples_matmul(F, c: Coefficients, out, chunk: int, block: int = 4096) -> None:
+def _examples_matmul(F, c: Coefficients, out, chunk: int, block: int = 4096, packed: bool = False) -> None:
     """``out[i, mu] = sign(sum_l s_l F[i, pos_l])`` by exact float matrix products (see
-    :func:`examples_int8`)."""
+    :func:`examples_int8`), blocks of ``block`` examples (a multiple of 64) x ``chunk`` sites;
+    each block's coefficient matrix is built once.  ``packed``: ``out`` is the bit-packed
+    site-major B (N x W uint64) and each block is packed as it is made (no N x P int8)."""
     N, D = F.shape
     dtype = np.float32 if D < 2**24 else np.float64
     for b in range(0, c.P, block):
@@ -203,8 +205,11 @@ def _examples_matmul(F, c: Coefficients, out, chunk: int, block: int = 4096) -> 
         np.put_along_axis(Cb, c.positions[b:b + n], c.signs[b:b + n].astype(dtype), axis=1)
         CbT = np.ascontiguousarray(Cb.T)
         for a in range(0, N, chunk):
-            h = F[a:a + chunk].astype(dtype) @ CbT
-            out[a:a + chunk, b:b + n] = np.where(h >= 0, 1, -1)
+            x = np.where(F[a:a + chunk].astype(dtype) @ CbT >= 0, 1, -1).astype(np.int8)
+            if packed:
+                out[a:a + chunk, b // 64:(b + n + 63) // 64] = pack_sites(x)
+            else:
+                out[a:a + chunk, b:b + n] = x
 
 
 def example_vector_bits(FB: np.ndarray, N: int, positions: np.ndarray, signs: np.ndarray) -> np.ndarray:
@@ -379,8 +384,9 @@ def examples_bits(F: np.ndarray | None, c: Coefficients, FB: np.ndarray | None =
     L = 3 formula ``(x&y)|(z&(x|y))``, otherwise a bit-sliced counter compared with the
     threshold ceil(L/2)), then 64x64 block transposes.  Cost ~ P*L*N/64 word operations
     plus the transpose, done 64 examples at a time (peak memory: B alone, N P / 8 bytes).
-    Otherwise: chunks of :func:`examples_int8` packed with
-    :func:`pack_sites`.  With ``return_example_major`` also returns E (Ppad x ceil(N/64)),
+    Wider +-1 coefficients: the exact BLAS products of :func:`examples_int8`, packed block by
+    block (4096 examples x 2048 sites at a time).  Gaussian: chunks of :func:`examples_int8`
+    packed with :func:`pack_sites`.  With ``return_example_major`` also returns E (Ppad x ceil(N/64)),
     whose row mu is example mu packed over sites.  ``F`` may be None when ``FB`` and ``N``
     are given (+-1 coefficients with L <= 255 only).
     """
@@ -390,14 +396,17 @@ def examples_bits(F: np.ndarray | None, c: Coefficients, FB: np.ndarray | None =
     P = c.P
     W = (P + 63) // 64
     if c.kind == "gaussian" or c.L > 255:
+        if return_example_major:
+            raise ValueError("return_example_major needs +-1 coefficients with L <= 255")
         if F is None:
             F = features_from_bits(FB, N)
         B = np.empty((N, W), dtype=np.uint64)
+        if c.kind != "gaussian":  # exact BLAS products, packed block by block
+            _examples_matmul(F, c, B, 2048, packed=True)
+            return B
         chunk = max(64, (1 << 26) // max(P, 1))
         for a in range(0, N, chunk):
             B[a:a + chunk] = pack_sites(examples_int8(F[a:a + chunk], c))
-        if return_example_major:
-            raise ValueError("return_example_major needs +-1 coefficients with L <= 255")
         return B
     if FB is None:
         FB = pack_features(F)

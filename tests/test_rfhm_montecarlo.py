@@ -110,6 +110,9 @@ def test_wide_coefficients_by_matrix_products_are_exact(N, D, P, L, kind):
     pt._examples_int8_kernel(F, c.positions, c.signs, loop)
     assert np.array_equal(loop, ref)
     assert np.array_equal(pt.unpack_sites(pt.examples_bits(F, c), P), ref)
+    B = np.empty((N, (P + 63) // 64), np.uint64)  # packed block by block, small site chunks
+    pt._examples_matmul(F, c, B, 128, packed=True)
+    assert np.array_equal(B, pt.pack_sites(ref))
 
 
 @pytest.mark.parametrize("N,D,P,L,kind", CASES)
