@@ -20,7 +20,10 @@ temperatures in [1, 3], 16 chains per start for up to 240 sweeps, then up to 96 
 s.e. of q* is still above the 0.005 target: ``montecarlo.ts_tempering.run_adaptive``; in a cell
 where the chains split between retrieval and the paramagnet (q* threshold 0.5), the target applies
 to each branch, the start's own branch is the plotted point and the chains that left it are drawn
-as triangles).
+as triangles).  A planted cell whose chains never became stationary (status 'unconverged': at
+N = 512, the planted starts just beyond the end of the RS retrieval branch relax through
+long-lived plateaus for more than 900 sweeps, ``benchmarks/ts_fig4_relaxation.py``) is drawn as a
+hollow diamond.
 
 ``NAME.csv``: ``panel`` (alpha), ``series`` (planted, random, local, global), ``kind`` (simulation,
 theory_inf, theory_rN, theory_rsample), ``x`` (T), ``y`` (q*), ``yerr`` (s.e.), and for mc rows
