@@ -80,7 +80,16 @@ def sweep_estimate(costs: Iterable[tuple], workers: int, *, base_bytes: int | No
         return Estimate(seconds=0.0, seconds_high=0.0, peak_bytes=base, tasks=0, note=note)
     w = min(workers, n)
     return Estimate(seconds=max(total / w, longest), seconds_high=max(high / w, longest_high),
-                    peak_bytes=base + w * (base + peak_task), tasks=n, note=note)
+                    peak_bytes=pool_peak_bytes(peak_task, w, base), tasks=n, note=note)
+
+
+def pool_peak_bytes(task_bytes: int, workers: int, base_bytes: int | None = None) -> int:
+    """Peak memory of a worker pool: the main process plus ``workers`` processes, each its
+    base plus the largest task (``task_bytes``)."""
+    from hopfield_phases.montecarlo.cost import base_rss
+
+    base = base_rss() if base_bytes is None else int(base_bytes)
+    return int(base + workers * (base + task_bytes))
 
 
 def rfhm_sweep_estimate(points: Iterable[dict], samples, workers: int, note: str = "", *,

@@ -74,14 +74,11 @@ def estimate(size: str, workers=None):
     :func:`work`, unless this size was measured itself.  Peak memory: the main process plus
     ``workers`` networks of the largest N P (int8 patterns, the bit-packed copy and the
     bit-parallel work space, module doc of ``montecarlo.rfhm_degree``)."""
-    from hopfield_phases.montecarlo.cost import base_rss
+    from ..cost_model import pool_peak_bytes, scaled_estimate
 
-    from ..cost_model import scaled_estimate
-
-    w = workers or C.default_workers(size)
     big = max(g["N"] * g["alpha"] * g["N"] * 1.25 + ALPHA_D * g["N"] * g["N"] / 8 for g in grid(size))
     return scaled_estimate(NAME, size, work, workers=workers,
-                           peak_bytes=int(base_rss() + w * (base_rss() + big)))
+                           peak_bytes=pool_peak_bytes(int(big), workers or C.default_workers(size)))
 
 
 def simulate(out_dir: Path, size: str, seed: int, workers=None) -> list[dict]:

@@ -90,16 +90,13 @@ def estimate(size: str, workers=None):
     """Cost model (``compare.cost_model.scaled_estimate``): the measured quick run scaled by
     :func:`work`, unless this size was measured itself.  Peak memory: the main process plus
     ``workers`` runs of the largest data set (N M int8 examples and the int64 overlaps)."""
-    from hopfield_phases.montecarlo.cost import base_rss
     from hopfield_phases.montecarlo.teacher_student import n_examples
 
-    from ..cost_model import scaled_estimate
+    from ..cost_model import pool_peak_bytes, scaled_estimate
 
-    w = workers or C.default_workers(size)
-    big = max(g["N"] * n_examples(g["alpha"], g["N"], g["p"]) + 16 * n_examples(g["alpha"], g["N"], g["p"])
-              for g in grid(size))
+    big = max((g["N"] + 16) * n_examples(g["alpha"], g["N"], g["p"]) for g in grid(size))
     return scaled_estimate(NAME, size, work, workers=workers,
-                           peak_bytes=int(base_rss() + w * (base_rss() + big)),
+                           peak_bytes=pool_peak_bytes(big, workers or C.default_workers(size)),
                            note="bound: every run at its full sweep budget")
 
 
