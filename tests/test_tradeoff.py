@@ -91,6 +91,60 @@ def test_recovery_task_bad_input():
         rc.recovery_task(dict(p=3, N=20, alpha=1.0, T=1.0, T_teacher=2.0), 0, seed_for({}, 0, 0))
 
 
+def test_packed_engine_reproducible_and_bad_engine_refused():
+    for T in (0.0, 2.0):
+        a = _run(T=T, q0=0.3, sample=2, engine="packed")
+        b = _run(T=T, q0=0.3, sample=2, engine="packed")
+        assert set(a) == set(rc.RECOVERY_COLUMNS)
+        assert all((x == y) or (x != x and y != y) for x, y in zip(a.values(), b.values()))
+        assert _run(q0=1.0, T=T, engine="packed")["sweeps_done"] == 0
+    with pytest.raises(ValueError, match="engine"):
+        _run(engine="gpu")
+
+
+def test_packed_engine_has_the_reference_law():
+    """The two engines draw the same teacher law and run the same chain law (different random
+    streams).  p = 3, N = 48, T* = 2, a student at T = 4 started at q0 = 0 (below the basin
+    edge): thermal activation recovers 43 % of the runs within 20 sweeps, a fraction that moves
+    fast with T.  Over 500 data sets per engine the recovered fraction, the mean sweeps and the
+    mean final overlap agree within 4 standard errors; running the packed chain at 1.3 T or
+    T / 1.3 instead moves them by 6-7 s.e. (measured when this test was written)."""
+    n = 500
+    rows = {e: [_run(sample=s, N=48, T=4.0, T_teacher=2.0, q0=0.0, budget=20, engine=e)
+                for s in range(n)] for e in ("reference", "packed")}
+    for col in ("recovered", "q_final", "sweeps_done"):
+        a = np.array([r[col] for r in rows["reference"]], float)
+        b = np.array([r[col] for r in rows["packed"]], float)
+        se = math.sqrt(a.var(ddof=1) / n + b.var(ddof=1) / n)
+        assert 0.25 < a.mean() < 0.65 if col == "recovered" else True
+        assert abs(a.mean() - b.mean()) < 4.0 * se, (col, a.mean(), b.mean(), se)
+
+
+@pytest.mark.parametrize("p, N", [(3, 30), (4, 14)])
+def test_packed_chain_energy_is_the_brute_force_energy(p, N):
+    """The packed engine's chain sees the unpacked examples' distinct-index energy (p = 3 takes
+    the fast kernel, p = 4 the Horner one)."""
+    from hopfield_phases.montecarlo import ts_fast as tf
+
+    data = tf.sample_teacher_packed(N, p, 1.5, tsm.n_examples(7.0, N, p), seed=4)
+    xi0 = tsm.corrupted_start(data.xi_star, 0.2, np.random.default_rng(0))
+    ch = rc._PackedChain(data, xi0, p, "distinct", np.random.SeedSequence(1))
+    ex = tf.unpack_examples(data.bits, data.M)
+    for _ in range(3):
+        e = tsm.brute_force_energy(ch._set.xi[0], ex, p, "distinct")
+        assert math.isclose(float(ch._set.energy[0]), e, rel_tol=1e-12, abs_tol=1e-9)
+        ch.advance(2, 1.0)
+    assert ch.q_star == float(ch._set.xi[0].astype(int) @ data.xi_star.astype(int)) / N
+
+
+def test_figure_paper_grid_takes_the_packed_engine_smaller_sizes_unchanged():
+    from hopfield_phases.compare.figures import ts_tradeoff as fig
+
+    assert all(g.get("engine") == "packed" for g in fig.grid("paper"))
+    for size in ("tiny", "quick"):  # no engine key: their seeds and cached rows stay as they were
+        assert all("engine" not in g for g in fig.grid(size))
+
+
 # ------------------------------------------------------------------ theory
 def test_landscape_basin_monotone_has_zero_barrier_and_double_well():
     q = np.linspace(0, 1, 101)
