@@ -140,6 +140,9 @@ def sweep_survey(size: str, samples: int, workers: int, tmp: Path) -> dict:
         run_sweep(mc.sample_task, points, samples, path, workers=workers, progress=False)
         names = sorted({k for q in points for k in q})
         num = den = smax = 0.0
+        w_tot = sum(weights.values())
+        log_N = sum(w * np.log(float(q["N"])) for q, w in
+                    ((json.loads(c), w) for c, w in weights.items())) / w_tot
         for r in read_sweep(path):
             w = weights.get(canonical_params({k: r[k] for k in names if k in r}))
             if w is None:
@@ -150,7 +153,8 @@ def sweep_survey(size: str, samples: int, workers: int, tmp: Path) -> dict:
             den += w
             smax = max(smax, s_mean)
         out[name] = dict(weighted_mean=num / den, max=smax, points=len(points), samples=samples,
-                         grid=size, seconds=round(time.perf_counter() - t0, 1))
+                         grid=size, N=round(float(np.exp(log_N)), 1),
+                         seconds=round(time.perf_counter() - t0, 1))
         print(f"survey {name}: {len(points)} points x {samples} samples ({size} grid): "
               f"weighted mean sweeps/start {num / den:.2f}, max {smax:.1f} "
               f"({time.perf_counter() - t0:.0f} s)", flush=True)

@@ -10,8 +10,9 @@ RFHM sample (``montecarlo.rfhm.run_sample``), kernel k chosen as the run would c
 with R the number of start states and s the sweeps per start state, unknown before the run:
 the cost-weighted mean of a *sweep survey* of the figure's own quick grid (its design at
 reduced N; Sec. 4.2: "sweep counts can be taken from a survey with a fast exact kernel"), else
-the mean over the calibration points.  Sweep counts grow somewhat with N, hence the
-pessimistic ``seconds_high``.
+the mean over the calibration points, scaled to the task's N as (N / N_survey)^0.51 (the
+growth measured on the paper-size rfhm-fig3b run, :func:`sweeps_per_start`).  The pessimistic
+``seconds_high`` covers the rest (sweep counts near a transition grow faster than that).
 Per-visit cost is proportional to P for both exact kernels (Sec. 4.1: P MACs for int8,
 n_b ceil(P/64) popcounts for bits).  Peak bytes: ``montecarlo.rfhm.sample_memory`` (the figure
 the memory guard checks) times the calibrated ratio, plus the process's base RSS.
@@ -63,13 +64,21 @@ def base_rss(cal: dict | None = None) -> int:
     return int(cal.get("memory", {}).get("base_rss", 170e6))
 
 
-def sweeps_per_start(cal: dict, figure: str | None = None) -> float:
+def sweeps_per_start(cal: dict, figure: str | None = None, N: int | None = None) -> float:
     """A-priori sweeps per start state: the cost-weighted mean of the figure's sweep survey
     (its quick grid, ``sweeps_per_start`` in the calibration), else the mean over the
-    calibration points."""
+    calibration points.  With ``N`` and a survey that records its (cost-weighted) N_s, the
+    survey mean is scaled to N as (N / N_s)^gamma, gamma = ``sweep_growth.exponent`` (0.51,
+    fitted on the paper-size rfhm-fig3b run, N = 1000-32000: sweeps per start grow about as
+    sqrt(N) at fixed alpha, alpha_D)."""
     survey = cal.get("sweeps_per_start", {})
     if figure is not None and figure in survey:
-        return float(survey[figure]["weighted_mean"])
+        s = float(survey[figure]["weighted_mean"])
+        N_s = survey[figure].get("N")
+        gamma = float(cal.get("sweep_growth", {}).get("exponent", 0.0))
+        if N is not None and N_s:
+            s *= (float(N) / float(N_s)) ** gamma
+        return s
     return float(cal["mean_sweeps_per_start"])
 
 
@@ -96,7 +105,7 @@ def rfhm_sample_cost(params: dict, cal: dict | None = None, figure: str | None =
     per_sweep = c["relax_per_NP_sweep"] * NP * R
     mem = rfhm._memory_need(N, P, D, L_train, len(L_test), kw.get("coefficients", "sparse"), k)
     ratio = float(cal.get("memory", {}).get("ratio", 1.0))
-    s_mean = min(max(1.0, sweeps_per_start(cal, figure)), float(kw.get("max_sweeps", 500)))
+    s_mean = min(max(1.0, sweeps_per_start(cal, figure, N)), float(kw.get("max_sweeps", 500)))
     relax = per_sweep * s_mean
     fixed = float(cal.get("task_overhead_s", 0.0))
     return TaskCost(seconds=fixed + build + relax, seconds_high=2 * (fixed + build) + 4 * relax,

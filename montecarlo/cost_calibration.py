@@ -1,4 +1,8 @@
-"""Calibration constants of ``montecarlo.cost`` (written by benchmarks/rfhm_cost_calibration.py; machine and date in ``meta``)."""
+"""Calibration constants of ``montecarlo.cost`` (written by benchmarks/rfhm_cost_calibration.py; machine and date in ``meta``).
+
+Added by hand on 2026-11-29, from measurements not made by that script: each survey's
+cost-weighted geometric-mean ``N`` (what the script now records), and ``sweep_growth``
+(sweeps per start ~ N^exponent, fitted on the paper-size rfhm-fig3b run)."""
 
 CALIBRATION = {'meta': {'machine': 'vm x86_64 2 cores (cpu)',
           'date': '2026-11-29 00:29 UTC',
@@ -20,17 +24,24 @@ CALIBRATION = {'meta': {'machine': 'vm x86_64 2 cores (cpu)',
                                     'points': 84,
                                     'samples': 2,
                                     'grid': 'quick',
+                                    'N': 13125.4,
                                     'seconds': 10.4},
                       'rfhm-fig3a': {'weighted_mean': 9.927820177133556,
                                      'max': 67.33333333333333,
                                      'points': 117,
                                      'samples': 2,
                                      'grid': 'quick',
+                                     'N': 6000.0,
                                      'seconds': 15.4},
                       'rfhm-fig3b': {'weighted_mean': 11.05708716235032,
                                      'max': 50.333333333333336,
                                      'points': 90,
                                      'samples': 2,
                                      'grid': 'quick',
+                                     'N': 5967.1,
                                      'seconds': 5.7}},
+ 'sweep_growth': {'exponent': 0.51,
+                  'source': 'rfhm-fig3b paper-size run 2026-11-29 (12,540 samples, N = 1000-32000): mean '
+                            'sweeps per start 3.2, 4.6, 6.2, 8.5, 13.2, 18.6 at N = 1000 ... 32000; '
+                            'least-squares slope of log s on log N'},
  'memory': {'base_rss': 166973440, 'ratio': 1.2007925206232815}}
