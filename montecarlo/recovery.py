@@ -53,10 +53,13 @@ between engines; the engine is a grid parameter, so their rows never mix in one 
 ``reference``  :func:`montecarlo.teacher_student.sample_teacher` (int8 examples) and
                :class:`montecarlo.teacher_student.StudentChain`, at every T.
 ``packed``     :func:`montecarlo.ts_fast.sample_teacher_packed` (``method='fast'``, about
-               20x faster data) and, at T > 0, one chain of the bit-packed
-               :class:`montecarlo.ts_fast.ChainSet` (about 4x more sweeps per second at
-               p = 3, N = 512); the T = 0 descent runs :class:`StudentChain` on the unpacked
-               examples (``ChainSet`` has no T = 0 rule).  Memory N*M/8 bytes at T > 0.
+               20x faster data) and, at T > 0 and p = 3, one chain of the bit-packed
+               :class:`montecarlo.ts_fast.ChainSet` (its fast p = 3 kernel: 4.7x the reference's
+               sweeps per second at N = 512, alpha = 7).  Otherwise :class:`StudentChain` runs on
+               the unpacked examples: the T = 0 descent (``ChainSet`` has no T = 0 rule) and
+               p != 3, where ``ChainSet``'s general-p path is slower than the reference (2.5x
+               slower at p = 4, N = 96, alpha = 7; measured 2026-11-29).  Memory N*M/8 bytes on
+               the ``ChainSet`` path, N*M otherwise.
 
 Cost: O(N M) per sweep = O(alpha N^p / p!), times the sweeps done; N*M bytes of memory
 (``reference``).
@@ -203,7 +206,7 @@ def recovery_task(params: dict, sample: int, seed: np.random.SeedSequence) -> di
         xi_star, K = packed.xi_star, packed.K[:M]
     r_sample = float(tsamp.realized_coupling_ratio(K, N, p, T_teacher)) if M else math.nan
     xi0 = tsm.corrupted_start(xi_star, q0, np.random.default_rng(init_ss))
-    if engine == "packed" and T > 0 and M > 0:
+    if engine == "packed" and T > 0 and M > 0 and p == 3:
         chain = _PackedChain(packed, xi0, p, interaction, run_ss)
     else:
         if engine == "packed":

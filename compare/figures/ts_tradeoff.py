@@ -22,8 +22,8 @@ quick (p = 3: N = 24, 48, 96, 192; p = 4: N = 16, 24, 32, 48; q0 in {-0.2, 0, 0.
 0.45, 0.6}; 6 samples; budget 30 sweeps; 1344 runs, about 1.5 min of CPU on 2 cores, 6 min wall
 on a heavily shared 2-core machine); paper (p = 3: N up to 512, p = 4: up to 96; 9 q0; 24
 samples; budget 400; the ``packed`` engine of :func:`~hopfield_phases.montecarlo.recovery.recovery_task`:
-bit-packed data and, at T > 0, the bit-packed chain, same law as the ``reference`` engine of
-the smaller sizes, 4.7x faster per T > 0 run and 3.2x per descent at p = 3, N = 512).  Recovery
+bit-packed data and, at T > 0 and p = 3, the bit-packed chain, same law as the ``reference``
+engine of the smaller sizes, 4.7x faster per T > 0 run and 3.2x per descent at p = 3, N = 512).  Recovery
 threshold q* >= 0.8.
 
 Reduction (:mod:`hopfield_phases.compare.tradeoff`): medians of the censored recovery times
@@ -88,13 +88,13 @@ def work(size: str) -> float:
     """CPU work of the simulation at ``size``, up to a constant (``estimate``): every run at its
     full sweep budget, samples x N x M x budget (the kernel reads the M examples of each of
     the N spins once per sweep); runs that recover stop earlier, so this bounds the dynamics.
-    The ``packed`` engine's work is divided by its measured speed-up :data:`PACKED_SPEEDUP`."""
+    The ``packed`` engine's p = 3 work is divided by its measured speed-up :data:`PACKED_SPEEDUP`."""
     from hopfield_phases.montecarlo.teacher_student import n_examples
 
     s = SIZES[size]
-    speed = PACKED_SPEEDUP if s.get("engine", "reference") == "packed" else 1.0
+    packed = s.get("engine", "reference") == "packed"
     return float(sum(s["samples"] * g["N"] * n_examples(g["alpha"], g["N"], g["p"]) * g["budget"]
-                     for g in grid(size))) / speed
+                     / (PACKED_SPEEDUP if packed and g["p"] == 3 else 1.0) for g in grid(size)))
 
 
 def estimate(size: str, workers=None):
