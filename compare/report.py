@@ -103,9 +103,19 @@ def write_report(out_dir: Path, timings: dict | None = None, *, total_seconds: f
     return path
 
 
+#: columns that say which point of the figure an agreement row is about (gallery labels); ``N``
+#: is added when the table holds more than one N.
+_CONTEXT = ("alpha_D", "L", "p", "path", "regime", "q0")
+#: above this many rows, the gallery shows only the rows that have a theory value.
+GALLERY_MAX_ROWS = 60
+
+
 def _compact(rows: list[dict]) -> list[dict]:
-    """Key columns of an agreement table; of the two crossing methods only the isotonic one."""
+    """Key columns of an agreement table; of the two crossing methods only the isotonic one.
+    Each quantity is labelled with the context columns the row has (:data:`_CONTEXT`)."""
     out = []
+    several_N = len({r.get("N") for r in rows if r.get("N") not in (None, "")}) > 1
+    context = _CONTEXT + (("N",) if several_N else ())
     for r in rows:
         method = str(r.get("method", ""))
         if method.startswith("mean ") and any(str(o.get("method", "")).startswith("isotonic")
@@ -113,7 +123,7 @@ def _compact(rows: list[dict]) -> list[dict]:
             continue
         sim, lo, hi = r.get("simulation"), r.get("ci_low"), r.get("ci_high")
         fmt = (lambda v: f"{v:.4g}" if isinstance(v, (int, float)) and math.isfinite(v) else "nan")
-        extra = ", ".join(f"{k}={r[k]}" for k in ("alpha_D", "L") if r.get(k) not in (None, ""))
+        extra = ", ".join(f"{k}={r[k]}" for k in context if r.get(k) not in (None, ""))
         out.append({"quantity": str(r.get("quantity")) + (f" ({extra})" if extra else ""),
                     "simulation [interval]": f"{fmt(sim)} [{fmt(lo)}, {fmt(hi)}]",
                     "theory": fmt(r.get("theory")), "variant": r.get("variant", ""),
@@ -189,7 +199,13 @@ def write_gallery(out_dir: Path, gallery: str | Path, images: str | Path | None 
         if table.exists():
             rows, meta = read_table(table)
             parts.append("Agreement (" + summarize(rows).rstrip(".") + "):\n\n")
-            parts.append(_md_table(_compact(rows), reorder=False))
+            shown = rows
+            if len(rows) > GALLERY_MAX_ROWS:
+                shown = [r for r in rows if isinstance(r.get("theory"), (int, float))
+                         and math.isfinite(r["theory"])]
+                parts.append(f"Shown: the {len(shown)} rows with a theory value; the other "
+                             f"{len(rows) - len(shown)} (simulation only) are in the full table.\n\n")
+            parts.append(_md_table(_compact(shown), reorder=False))
         else:
             parts.append("_Pure theory figure (no simulation in it)._\n")
     if timings:
