@@ -153,13 +153,13 @@ def _pack_rows(ex, out):
 
 
 def unpack_examples(bits, M: int) -> np.ndarray:
-    """Inverse of :func:`pack_examples`: int8 (M, N), the transpose of a site-major (N, M)
-    array (what :class:`montecarlo.teacher_student.StudentChain` uses without a copy when
-    M % 8 == 0).  Peak memory N * 8 ceil(M/8) bytes: the signs are made in place."""
-    b = np.unpackbits(np.asarray(bits, dtype=np.uint8), axis=1, bitorder="little")
+    """Inverse of :func:`pack_examples`: int8 (M, N), the transpose of a C-contiguous site-major
+    (N, M) array (what :class:`montecarlo.teacher_student.StudentChain` uses without a copy).
+    Peak memory N * M bytes: the signs are made in place."""
+    b = np.unpackbits(np.asarray(bits, dtype=np.uint8), axis=1, count=int(M), bitorder="little")
     b *= 2
     b -= 1  # 0 -> 255 (= -1 as int8), 1 -> 1
-    return b.view(np.int8)[:, :M].T
+    return b.view(np.int8).T
 
 
 def sample_teacher_packed(N, p, T_teacher, M, seed=0, interaction="literal", method="fast") -> PackedData:

@@ -100,12 +100,16 @@ def work(size: str) -> float:
 def estimate(size: str, workers=None):
     """Cost model (``compare.cost_model.scaled_estimate``): the measured quick run scaled by
     :func:`work`, unless this size was measured itself.  Peak memory: the main process plus
-    ``workers`` runs of the largest data set (N M int8 examples and the int64 overlaps)."""
+    ``workers`` runs of the largest data set (N M int8 examples, the N M / 8 bits of the
+    ``packed`` engine and the float64 overlaps; measured: 405 MB for a whole p = 3, N = 512
+    descent process, 2026-11-29)."""
     from hopfield_phases.montecarlo.teacher_student import n_examples
 
     from ..cost_model import pool_peak_bytes, scaled_estimate
 
-    big = max((g["N"] + 16) * n_examples(g["alpha"], g["N"], g["p"]) for g in grid(size))
+    packed = SIZES[size].get("engine", "reference") == "packed"  # + the bits, N M / 8
+    big = max(int((g["N"] * (1.125 if packed else 1.0) + 16) * n_examples(g["alpha"], g["N"], g["p"]))
+              for g in grid(size))
     return scaled_estimate(NAME, size, work, workers=workers,
                            peak_bytes=pool_peak_bytes(big, workers or C.default_workers(size)),
                            note="bound: every run at its full sweep budget")
