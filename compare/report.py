@@ -123,8 +123,10 @@ def _compact(rows: list[dict]) -> list[dict]:
             continue
         sim, lo, hi = r.get("simulation"), r.get("ci_low"), r.get("ci_high")
         fmt = (lambda v: f"{v:.4g}" if isinstance(v, (int, float)) and math.isfinite(v) else "nan")
-        extra = ", ".join(f"{k}={r[k]}" for k in context if r.get(k) not in (None, ""))
-        out.append({"quantity": str(r.get("quantity")) + (f" ({extra})" if extra else ""),
+        name = str(r.get("quantity"))
+        extra = ", ".join(f"{k}={r[k]}" for k in context if r.get(k) not in (None, "")
+                          and f"{k}=" not in name)  # not twice: "D_gen at N=1000 (N=1000)"
+        out.append({"quantity": name + (f" ({extra})" if extra else ""),
                     "simulation [interval]": f"{fmt(sim)} [{fmt(lo)}, {fmt(hi)}]",
                     "theory": fmt(r.get("theory")), "variant": r.get("variant", ""),
                     "rel. diff.": fmt(r.get("relative_difference")),

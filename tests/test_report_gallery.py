@@ -25,6 +25,8 @@ def test_compact_labels_rows_with_their_context():
                  p=3, path="nishimori", regime="eR", N=N, q0="") for N in (64, 128)]
     out = report._compact(rows)
     assert out[0]["quantity"] == "basin edge (p=3, path=nishimori, regime=eR, N=64)"
+    named = report._compact([dict(rows[0], quantity="D_gen at N=64")] + rows[1:])
+    assert named[0]["quantity"] == "D_gen at N=64 (p=3, path=nishimori, regime=eR)"  # not twice
     one_N = report._compact(rows[:1])  # a single N says nothing: left out
     assert one_N[0]["quantity"] == "basin edge (p=3, path=nishimori, regime=eR)"
 
