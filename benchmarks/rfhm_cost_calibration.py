@@ -247,6 +247,14 @@ def main(argv=None) -> int:
     Path(args.out).write_text(json.dumps(dict(meta=meta, model=model, runs=rows), indent=1) + "\n")
     print(json.dumps(model, indent=1))
     if not args.no_write_model:
+        try:  # keys measured by other scripts (rfhm_point_survey.py, the sweep growth) are kept
+            from hopfield_phases.montecarlo.cost_calibration import CALIBRATION as old
+
+            for key in ("sweep_growth", "point_sweeps"):
+                if key in old and key not in model:
+                    model[key] = old[key]
+        except ImportError:
+            pass
         Path(args.model).write_text(
             '"""Calibration constants of ``montecarlo.cost`` (written by '
             'benchmarks/rfhm_cost_calibration.py; machine and date in ``meta``)."""\n\n'

@@ -64,13 +64,40 @@ def base_rss(cal: dict | None = None) -> int:
     return int(cal.get("memory", {}).get("base_rss", 170e6))
 
 
-def sweeps_per_start(cal: dict, figure: str | None = None, N: int | None = None) -> float:
+def point_key(params: dict) -> str:
+    """Key of a grid point in a per-point sweep survey (``point_sweeps`` of the calibration,
+    ``benchmarks/rfhm_point_survey.py``): its RFHM parameters except N, canonical JSON."""
+    from . import rfhm
+    from .sweep import canonical_params
+
+    kw = {k: v for k, v in params.items() if k in rfhm._PARAM_NAMES and k != "N"}
+    if isinstance(kw.get("L_test"), tuple):
+        kw["L_test"] = list(kw["L_test"])
+    return canonical_params(kw)
+
+
+def _grow(s: float, N, N_s, cal: dict) -> float:
+    """Sweeps per start s measured at N_s, taken to N: the sweeps beyond the final (checking)
+    one grow as N^gamma (``sweep_growth``)."""
+    gamma = float(cal.get("sweep_growth", {}).get("exponent", 0.0))
+    return 1.0 + max(0.0, s - 1.0) * (float(N) / float(N_s)) ** gamma
+
+
+def sweeps_per_start(cal: dict, figure: str | None = None, N: int | None = None,
+                     params: dict | None = None) -> float:
     """A-priori sweeps per start state: the cost-weighted mean of the figure's sweep survey
     (its quick grid, ``sweeps_per_start`` in the calibration), else the mean over the
     calibration points.  With ``N`` and a survey that records its (cost-weighted) N_s, the
     survey mean is scaled to N as (N / N_s)^gamma, gamma = ``sweep_growth.exponent`` (0.51,
     fitted on the paper-size rfhm-fig3b run, N = 1000-32000: sweeps per start grow about as
-    sqrt(N) at fixed alpha, alpha_D)."""
+    sqrt(N) at fixed alpha, alpha_D).  ``params``: the grid point; where the figure has a
+    per-point survey covering it (``point_sweeps``), that point's own count, scaled from the
+    survey's N by the same law applied to the sweeps beyond the final checking one."""
+    point = cal.get("point_sweeps", {}).get(figure) if figure is not None else None
+    if point and params is not None:
+        s = point["sweeps"].get(point_key(params))
+        if s is not None:
+            return _grow(float(s), N if N is not None else point["N"], point["N"], cal)
     survey = cal.get("sweeps_per_start", {})
     if figure is not None and figure in survey:
         s = float(survey[figure]["weighted_mean"])
@@ -105,7 +132,7 @@ def rfhm_sample_cost(params: dict, cal: dict | None = None, figure: str | None =
     per_sweep = c["relax_per_NP_sweep"] * NP * R
     mem = rfhm._memory_need(N, P, D, L_train, len(L_test), kw.get("coefficients", "sparse"), k)
     ratio = float(cal.get("memory", {}).get("ratio", 1.0))
-    s_mean = min(max(1.0, sweeps_per_start(cal, figure, N)), float(kw.get("max_sweeps", 500)))
+    s_mean = min(max(1.0, sweeps_per_start(cal, figure, N, params)), float(kw.get("max_sweeps", 500)))
     relax = per_sweep * s_mean
     fixed = float(cal.get("task_overhead_s", 0.0))
     return TaskCost(seconds=fixed + build + relax, seconds_high=2 * (fixed + build) + 4 * relax,

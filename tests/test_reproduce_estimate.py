@@ -115,6 +115,22 @@ def test_sweeps_per_start_grow_as_measured_with_N():
     assert mcost.sweeps_per_start(cal, None, 32000) == cal["mean_sweeps_per_start"]
 
 
+def test_per_point_survey_overrides_the_aggregate_for_the_points_it_covers():
+    cal = dict(mcost.calibration())
+    p = dict(N=32000, alpha=10.0, alpha_D=0.02, L_train=5, L_test=[5], coefficients="sparse")
+    key = mcost.point_key(p)
+    assert key == mcost.point_key(dict(p, N=8000, L_test=(5,)))  # N and list/tuple ignored
+    cal["point_sweeps"] = {"rfhm-fig3a": {"N": 16000, "sweeps": {key: 41.0}}}
+    gamma = cal["sweep_growth"]["exponent"]
+    s = mcost.sweeps_per_start(cal, "rfhm-fig3a", 32000, p)
+    assert s == pytest.approx(1 + 40.0 * 2 ** gamma)  # the sweeps beyond the checking one grow
+    assert mcost.sweeps_per_start(cal, "rfhm-fig3a", 16000, dict(p, L_train=3, L_test=[3])) == (
+        pytest.approx(mcost.sweeps_per_start(cal, "rfhm-fig3a", 16000)))  # not covered: aggregate
+    slow = mcost.rfhm_sample_cost(p, cal, "rfhm-fig3a").seconds
+    cal["point_sweeps"]["rfhm-fig3a"]["sweeps"][key] = 1.0
+    assert mcost.rfhm_sample_cost(p, cal, "rfhm-fig3a").seconds < slow / 5
+
+
 def test_model_predicts_the_measured_paper_size_rfhm_fig3b_run():
     """The per-task model (survey at N ~ 6000 scaled to N <= 32000) against the measured
     paper-size rfhm-fig3b run (data/figure_costs.csv, 5424 s on 2 cores): within 25 %.  Without
