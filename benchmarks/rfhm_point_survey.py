@@ -31,15 +31,9 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def point_key(params: dict) -> str:
-    """The survey's key of a grid point: its canonical parameters without N."""
-    from hopfield_phases.montecarlo.cost import point_key as key
-
-    return key(params)
-
-
 def survey(figure: str, size: str, N: int, samples: int, workers: int, out: Path) -> dict:
     from hopfield_phases.montecarlo import rfhm as mc
+    from hopfield_phases.montecarlo.cost import point_key
     from hopfield_phases.montecarlo.sweep import read_sweep, run_sweep
 
     mod = importlib.import_module("hopfield_phases.compare.figures." + figure.replace("-", "_"))

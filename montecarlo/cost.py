@@ -70,10 +70,7 @@ def point_key(params: dict) -> str:
     from . import rfhm
     from .sweep import canonical_params
 
-    kw = {k: v for k, v in params.items() if k in rfhm._PARAM_NAMES and k != "N"}
-    if isinstance(kw.get("L_test"), tuple):
-        kw["L_test"] = list(kw["L_test"])
-    return canonical_params(kw)
+    return canonical_params({k: v for k, v in params.items() if k in rfhm._PARAM_NAMES and k != "N"})
 
 
 def _grow(s: float, N, N_s, cal: dict) -> float:
