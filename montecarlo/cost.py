@@ -66,11 +66,14 @@ def base_rss(cal: dict | None = None) -> int:
 
 def point_key(params: dict) -> str:
     """Key of a grid point in a per-point sweep survey (``point_sweeps`` of the calibration,
-    ``benchmarks/rfhm_point_survey.py``): its RFHM parameters except N, canonical JSON."""
+    ``benchmarks/rfhm_point_survey.py``): its RFHM parameters except N and ``train_start``
+    (the survey counts sweeps *per start state*; which start states run does not change the
+    others' trajectories), canonical JSON."""
     from . import rfhm
     from .sweep import canonical_params
 
-    return canonical_params({k: v for k, v in params.items() if k in rfhm._PARAM_NAMES and k != "N"})
+    return canonical_params({k: v for k, v in params.items()
+                             if k in rfhm._PARAM_NAMES and k not in ("N", "train_start")})
 
 
 def _grow(s: float, N, N_s, cal: dict) -> float:
@@ -121,7 +124,7 @@ def rfhm_sample_cost(params: dict, cal: dict | None = None, figure: str | None =
         kw["N"], kw["alpha"], kw["alpha_D"], kw.get("L_train", 3), kw.get("L_test", (3, 5, 7)),
         kw.get("coefficients", "sparse"), kernel=kw.get("kernel", "auto"))
     c = cal[k]
-    R = 2 + len(L_test)
+    R = (2 if kw.get("train_start", True) else 1) + len(L_test)  # start states relaxed
     NP = float(N) * float(P)
     build = c["build_per_NP"] * NP
     if kw.get("coefficients", "sparse") != "sparse":

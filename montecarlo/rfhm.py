@@ -21,6 +21,14 @@ Per sample (one instance):
 5. Observables: ``mu = f_1.s/N``, ``m_train = xi^1.s/N``, ``m_test[L] = xi_test.s/N``; sweeps
    used, converged flag, flips and visits at an exact zero field, per start state.
 
+``train_start=False`` relaxes only the feature and the test examples (``m_train`` is NaN and
+the ``sweeps_train``/``converged_train`` columns are absent), for figures that draw only mu and
+m_test ([W] Fig. 3a).  The instance is the same, and every kernel evolves each start state
+independently given the shared permutation stream (drawn once per sweep whichever start
+states are still active), so mu, m_test and their per-start sweeps, converged flags, flips
+and zero fields are *identical* to those of ``train_start=True`` with the same seed (tested);
+the train start is often the costlier half of a sample where examples are not attractors.
+
 Column layout (owned here; every sweep CSV of this task -- ``simulate rfhm``, the figures
 ``rfhm-fig1``, ``rfhm-fig3a``, ``rfhm-fig3b`` and the RFHM overlay -- has it, so each can feed
 the others' reduction, e.g. ``figure rfhm-fig1 --from-csv`` a CSV of ``simulate rfhm``):
@@ -31,10 +39,11 @@ the grid parameters and ``sample`` (added by ``montecarlo.sweep``), then
 * ``mu``, ``m_train``: overlaps of the relaxed feature and train example with their targets;
 * ``m_test_<L>`` for each L_test (e.g. ``m_test_3``), ``m_test_dense`` for ``L_test="dense"``
   (:func:`m_test_column`);
-* ``sweeps`` (largest over the start states), ``converged`` (all start states converged
+* ``sweeps`` (largest over the relaxed start states), ``converged`` (all of them converged
   within ``max_sweeps``), and per start state ``sweeps_<start>``, ``converged_<start>``
-  (start names ``feature``, ``train``, ``test_<L>``, ``test_dense``);
-* ``flips``, ``zero_fields``: summed over the start states.
+  (start names ``feature``, ``train``, ``test_<L>``, ``test_dense``; ``train`` only with
+  ``train_start=True``);
+* ``flips``, ``zero_fields``: summed over the relaxed start states.
 
 Memory: the chosen kernel's data (N*P bytes for int8, N*P/8 for bits) plus N*D bytes of
 features and the coefficients during generation (B is written 64 examples at a time)
@@ -52,7 +61,7 @@ import numpy as np
 
 from . import patterns
 from .sweep import run_sweep
-from hopfield_phases._core.validation import check_memory, choice, integer, positive, probability
+from hopfield_phases._core.validation import check_memory, choice, flag, integer, positive, probability
 from .zero_temperature import TIE_RULES, choose_kernel, kernel_memory, relax_bits, relax_int8
 
 __all__ = ["SampleResult", "Instance", "build_instance", "run_sample", "sample_task", "sweep",
@@ -200,7 +209,8 @@ def sample_memory(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="
 
 
 def validate_parameters(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse",
-                        tie="reference", max_sweeps=500, initial_overlap=None, kernel="auto"):
+                        tie="reference", max_sweeps=500, initial_overlap=None, kernel="auto",
+                        train_start=True):
     """Check every argument (ValueError naming the parameter) and return the derived sizes
     ``(N, P, D, L_train, L_test tuple, kernel)``; includes the memory check.  No allocation.
 
@@ -210,6 +220,7 @@ def validate_parameters(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coeffici
     plus the generation buffers: :func:`sample_memory`)."""
     N, P, D, L_train, L_test, k = _derived_sizes(N, alpha, alpha_D, L_train, L_test, coefficients,
                                                  tie, max_sweeps, initial_overlap, kernel)
+    flag("train_start", train_start)
     need = _memory_need(N, P, D, L_train, len(L_test), coefficients, k)
     check_memory("N", need, f"N = {N}, P = {P} (N*P = {N * P:.3g}) with the {k} kernel, whose "
                  "N*P is limited only by memory,")
@@ -267,27 +278,33 @@ def build_instance(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients=
 
 
 def run_sample(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="sparse", tie="reference",
-               seed=0, max_sweeps=500, *, initial_overlap=None, kernel="auto") -> SampleResult:
+               seed=0, max_sweeps=500, *, initial_overlap=None, kernel="auto",
+               train_start=True) -> SampleResult:
     """One sample of the paper's experiment (module docstring): returns a :class:`SampleResult`
     with ``mu``, ``m_train``, ``m_test`` (dict L_test -> overlap), ``sweeps`` and ``converged``
     (dicts per start state).  ``seed``: int or ``numpy.random.SeedSequence``.
     ``L_train``: int, or "dense"/None for L = D (ignored unless ``coefficients="sparse"``).
     ``initial_overlap``: start from corrupted copies with this overlap (basin studies).
+    ``train_start=False``: do not relax the train example (``m_train`` NaN); mu and m_test are
+    those of ``train_start=True`` (module docstring).
     Bad input raises ``ValueError`` naming the parameter before any allocation."""
     validate_parameters(N, alpha, alpha_D, L_train, L_test, coefficients, tie, max_sweeps,
-                        initial_overlap, kernel)
+                        initial_overlap, kernel, train_start)
     inst, dyn_ss = build_instance(N, alpha, alpha_D, L_train, L_test, coefficients, seed,
                                   initial_overlap, kernel)
+    rows = list(range(len(inst.names))) if train_start else [0] + list(range(2, len(inst.names)))
+    starts = np.ascontiguousarray(inst.starts[rows])
     if inst.kernel == "int8":
-        res = relax_int8(inst.data, inst.starts, dyn_ss, tie, max_sweeps)
+        res = relax_int8(inst.data, starts, dyn_ss, tie, max_sweeps)
     else:
-        res = relax_bits(inst.data, inst.P, inst.starts, dyn_ss, tie, max_sweeps)
-    ov = res.overlaps_with(inst.targets)
-    names = inst.names
-    L_list = [_label(n.split("_", 1)[1]) for n in names[2:]]
+        res = relax_bits(inst.data, inst.P, starts, dyn_ss, tie, max_sweeps)
+    ov = res.overlaps_with(inst.targets[rows])
+    names = [inst.names[r] for r in rows]
+    tests = [(n, v) for n, v in zip(names, ov) if n.startswith("test_")]
     return SampleResult(
-        N=inst.N, P=inst.P, D=inst.D, mu=float(ov[0]), m_train=float(ov[1]),
-        m_test={L: float(v) for L, v in zip(L_list, ov[2:])},
+        N=inst.N, P=inst.P, D=inst.D, mu=float(ov[0]),
+        m_train=float(ov[1]) if train_start else float("nan"),
+        m_test={_label(n.split("_", 1)[1]): float(v) for n, v in tests},
         sweeps={n: int(v) for n, v in zip(names, res.sweeps)},
         converged={n: bool(v) for n, v in zip(names, res.converged)},
         flips={n: int(v) for n, v in zip(names, res.flips)},
@@ -297,7 +314,7 @@ def run_sample(N, alpha, alpha_D, L_train=3, L_test=(3, 5, 7), coefficients="spa
 
 
 _PARAM_NAMES = ("N", "alpha", "alpha_D", "L_train", "L_test", "coefficients", "tie", "max_sweeps",
-                "initial_overlap")
+                "initial_overlap", "train_start")
 
 
 def sample_task(params: dict, sample: int, seed: np.random.SeedSequence) -> dict:

@@ -101,6 +101,22 @@ def test_task_cost_scales_and_picks_the_kernel():
     assert doubled.seconds == pytest.approx(4 * big.seconds, rel=0.05)  # ~ N P = alpha N^2
     with pytest.raises(ValueError, match="^alpha"):
         mcost.rfhm_sample_cost(dict(base, alpha=-1.0))
+    # without the train start one relaxation fewer: 5 -> 4 start states (feature, train, 3 tests)
+    cal = dict(mcost.calibration(), task_overhead_s=0.0)
+    full = mcost.rfhm_sample_cost(dict(base, alpha=1.0), cal)
+    part = mcost.rfhm_sample_cost(dict(base, alpha=1.0, train_start=False), cal)
+    build = cal["bits"]["build_per_NP"] * 8000 * 8000
+    assert part.seconds - build == pytest.approx(0.8 * (full.seconds - build))
+
+
+def test_rfhm_fig3a_paper_size_relaxes_no_train_start_and_smaller_sizes_are_unchanged():
+    """The paper grid skips the train start (the figure draws mu and m_test); the quick and
+    tiny grids carry no train_start key, so their seeds and cached rows stay valid."""
+    from hopfield_phases.compare.figures import rfhm_fig3a
+
+    assert all(p["train_start"] is False for p in rfhm_fig3a.grid("paper"))
+    assert not any("train_start" in p for size in ("tiny", "quick") for p in rfhm_fig3a.grid(size))
+    assert "train_start=False" in rfhm_fig3a.SIZE_PROVENANCE["paper"]
 
 
 def test_sweeps_per_start_grow_as_measured_with_N():
@@ -120,6 +136,7 @@ def test_per_point_survey_overrides_the_aggregate_for_the_points_it_covers():
     p = dict(N=32000, alpha=10.0, alpha_D=0.02, L_train=5, L_test=[5], coefficients="sparse")
     key = mcost.point_key(p)
     assert key == mcost.point_key(dict(p, N=8000, L_test=(5,)))  # N and list/tuple ignored
+    assert key == mcost.point_key(dict(p, train_start=False))  # sweeps are counted per start
     cal["point_sweeps"] = {"rfhm-fig3a": {"N": 16000, "sweeps": {key: 41.0}}}
     gamma = cal["sweep_growth"]["exponent"]
     s = mcost.sweeps_per_start(cal, "rfhm-fig3a", 32000, p)

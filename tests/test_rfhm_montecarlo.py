@@ -374,6 +374,33 @@ def test_run_sample_deterministic_and_kernel_independent():
     assert d.as_row() != a.as_row()
 
 
+@pytest.mark.parametrize("kernel", ["int8", "bits"])
+def test_train_start_false_leaves_the_other_trajectories_unchanged(kernel):
+    """Without the train start, mu, m_test and every other start's sweeps/flips/convergence are
+    those of the full sample with the same seed (replicas share only the permutation stream),
+    whether the train start was the last to converge or not; m_train is NaN."""
+    train_last = train_not_last = 0
+    for alpha, aD, seed in ((0.2, 0.02, 4), (0.1, 0.01, 0), (0.6, 0.05, 0), (0.6, 0.05, 3)):
+        kw = dict(N=600, alpha=alpha, alpha_D=aD, L_train=3, L_test=(3, 5), seed=seed, kernel=kernel)
+        full, part = run_sample(**kw), run_sample(**kw, train_start=False)
+        others = [n for n in full.sweeps if n != "train"]
+        assert part.mu == full.mu and part.m_test == full.m_test
+        assert set(part.sweeps) == set(others)
+        for d in ("sweeps", "converged", "flips", "zero_fields"):
+            assert getattr(part, d) == {n: getattr(full, d)[n] for n in others}, d
+        assert np.isnan(part.m_train) and not np.isnan(full.m_train)
+        row = part.as_row()
+        assert "sweeps_train" not in row and "converged_train" not in row and np.isnan(row["m_train"])
+        assert row["sweeps"] == max(part.sweeps.values())
+        if full.sweeps["train"] > max(full.sweeps[n] for n in others):
+            train_last += 1
+        else:
+            train_not_last += 1
+    assert train_last and train_not_last  # both orders of convergence were exercised
+    with pytest.raises(ValueError, match="^train_start"):
+        run_sample(600, 0.1, 0.01, L_test=(3,), train_start="no")
+
+
 def test_corrupted_start():
     from hopfield_phases.montecarlo.rfhm import build_instance
 

@@ -44,7 +44,7 @@ from scipy import special
 from . import rfhm
 from .solvers import ConvergenceError
 from hopfield_phases._core.results import ABSENT, OK, UNCONVERGED, ResultContract
-from hopfield_phases._core.validation import choice, integer, odd_integer, positive
+from hopfield_phases._core.validation import choice, flag as _flag, integer, odd_integer, positive
 
 __all__ = [
     "KAPPA1",
@@ -92,13 +92,6 @@ def g_L(L=None):
 
 def _check(alpha, alpha_D):
     return positive("alpha", alpha), positive("alpha_D", alpha_D)
-
-
-def _flag(name: str, value) -> bool:
-    """``value`` as a bool; only True/False (Python or numpy) are accepted."""
-    if isinstance(value, (bool, np.bool_)):
-        return bool(value)
-    raise ValueError(f"{name} must be True or False, got {value!r}")
 
 
 def noise_variance(alpha, alpha_D, L=None):

@@ -14,7 +14,9 @@ import math
 import os
 from numbers import Integral, Real
 
-__all__ = ["real", "nonnegative", "positive", "probability", "integer", "odd_integer", "choice",
+import numpy as np
+
+__all__ = ["real", "nonnegative", "positive", "probability", "integer", "odd_integer", "flag", "choice",
            "available_memory", "check_memory"]
 
 
@@ -89,6 +91,14 @@ def odd_integer(name: str, value, minimum: int = 1, maximum: int | None = None) 
     if value % 2 == 0:
         raise ValueError(f"{name} must be odd, got {value!r}")
     return value
+
+
+def flag(name: str, value) -> bool:
+    """``value`` as a bool; only True/False (Python or numpy) are accepted, ValueError naming
+    ``name`` otherwise (a string such as "no" or an integer is refused, not coerced)."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise ValueError(f"{name} must be True or False, got {value!r}")
 
 
 def choice(name: str, value, options):
